@@ -1,0 +1,814 @@
+// wire.go turns the bytes of a webhook body into a flat list of raw fields:
+// a small JSON scanner for the gateway's flat objects, a form decoder, a
+// multipart reader, and the reader of every date format seen on the wire.
+// It knows nothing of events; payload.go gives the fields their meaning.
+
+package smsgw24
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// valueKind is what a raw field's value was on the wire.
+type valueKind uint8
+
+const (
+	kindString valueKind = iota // a JSON string, or any form value
+	kindNumber                  // a JSON number
+	kindNull                    // JSON null
+	kindBool                    // JSON true or false
+	kindObject                  // a JSON object; value holds its raw text
+	kindArray                   // a JSON array; value holds its raw text
+)
+
+// rawField is one name and value as found on the wire. For a JSON string,
+// value is the decoded text and raw the literal with its quotes; for any
+// other JSON value both hold the literal; form values have no raw.
+type rawField struct {
+	name  []byte
+	value []byte
+	raw   []byte
+	kind  valueKind
+}
+
+// Limits of the scanners: the gateway sends flat objects of about ten
+// fields, so anything far beyond is not one of its bodies.
+const (
+	maxFields     = 256 // fields in one body
+	maxNesting    = 32  // depth of a nested JSON value
+	maxMultiparts = 256 // parts of a multipart body
+)
+
+// wireState is the reusable working memory of one Parse call.
+type wireState struct {
+	fields  []rawField
+	scratch []byte // decoded strings with escapes point in here
+}
+
+var wireStates = sync.Pool{New: func() any {
+	return &wireState{fields: make([]rawField, 0, 16), scratch: make([]byte, 0, 512)}
+}}
+
+func getWireState() *wireState { return wireStates.Get().(*wireState) }
+
+func putWireState(st *wireState) {
+	if cap(st.scratch) > 64<<10 || cap(st.fields) > maxFields {
+		return // let an oversized one go rather than keep it forever
+	}
+	clear(st.fields[:cap(st.fields)]) // drop references to the body
+	st.fields = st.fields[:0]
+	st.scratch = st.scratch[:0]
+	wireStates.Put(st)
+}
+
+func (st *wireState) add(f rawField) error {
+	if len(st.fields) >= maxFields {
+		return fmt.Errorf("%w: more than %d fields", ErrMalformedBody, maxFields)
+	}
+	st.fields = append(st.fields, f)
+	return nil
+}
+
+// syntaxError reports a JSON body that is not valid JSON. It names the
+// offset, never the body's text.
+func syntaxError(data []byte, i int, what string) error {
+	if i >= len(data) {
+		return fmt.Errorf("%w: JSON ends too early, %s", ErrMalformedBody, what)
+	}
+	return fmt.Errorf("%w: JSON has an unexpected character at byte %d, %s", ErrMalformedBody, i, what)
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanJSON reads a body that must be one JSON object. Nested values are
+// checked and kept whole; their fields are not listed.
+func (st *wireState) scanJSON(data []byte) error {
+	i := skipSpace(data, 0)
+	if i < len(data) && data[i] == '[' {
+		return fmt.Errorf("%w: JSON is an array, want one object", ErrMalformedBody)
+	}
+	if i >= len(data) || data[i] != '{' {
+		return syntaxError(data, i, "want an object")
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return st.jsonEnd(data, i+1)
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return syntaxError(data, i, "want a field name")
+		}
+		var f rawField
+		var err error
+		f.name, _, i, err = st.readString(data, i)
+		if err != nil {
+			return err
+		}
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] != ':' {
+			return syntaxError(data, i, "want a colon after a field name")
+		}
+		i = skipSpace(data, i+1)
+		if i, err = st.readValue(data, i, &f); err != nil {
+			return err
+		}
+		if err := st.add(f); err != nil {
+			return err
+		}
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == '}' {
+			return st.jsonEnd(data, i+1)
+		}
+		return syntaxError(data, i, "want a comma or the end of the object")
+	}
+}
+
+func (st *wireState) jsonEnd(data []byte, i int) error {
+	if i = skipSpace(data, i); i != len(data) {
+		return syntaxError(data, i, "want nothing after the object")
+	}
+	return nil
+}
+
+// readValue reads the JSON value at data[i] into f and returns the offset
+// after it.
+func (st *wireState) readValue(data []byte, i int, f *rawField) (int, error) {
+	if i >= len(data) {
+		return i, syntaxError(data, i, "want a value")
+	}
+	start := i
+	var err error
+	switch c := data[i]; {
+	case c == '"':
+		f.kind = kindString
+		f.value, f.raw, i, err = st.readString(data, i)
+		return i, err
+	case c == '{' || c == '[':
+		f.kind = kindObject
+		if c == '[' {
+			f.kind = kindArray
+		}
+		i, err = skipNested(data, i, 1)
+	case c == 't':
+		f.kind, i, err = kindBool, i+4, literal(data, i, "true")
+	case c == 'f':
+		f.kind, i, err = kindBool, i+5, literal(data, i, "false")
+	case c == 'n':
+		f.kind, i, err = kindNull, i+4, literal(data, i, "null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		f.kind = kindNumber
+		i, err = scanNumber(data, i)
+	default:
+		return i, syntaxError(data, i, "want a value")
+	}
+	if err != nil {
+		return i, err
+	}
+	f.value, f.raw = data[start:i], data[start:i]
+	return i, nil
+}
+
+func literal(data []byte, i int, word string) error {
+	if len(data)-i < len(word) || string(data[i:i+len(word)]) != word {
+		return syntaxError(data, i, "want "+word)
+	}
+	return nil
+}
+
+// scanNumber checks the JSON number grammar:
+// -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+func scanNumber(data []byte, i int) (int, error) {
+	if data[i] == '-' {
+		i++
+	}
+	digits := func() bool {
+		start := i
+		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	switch {
+	case i < len(data) && data[i] == '0':
+		i++
+	case !digits():
+		return i, syntaxError(data, i, "want a digit")
+	}
+	if i < len(data) && data[i] == '.' {
+		i++
+		if !digits() {
+			return i, syntaxError(data, i, "want a digit after a decimal point")
+		}
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return i, syntaxError(data, i, "want a digit in an exponent")
+		}
+	}
+	return i, nil
+}
+
+// skipNested checks the object or array at data[i] and returns the offset
+// after it.
+func skipNested(data []byte, i, depth int) (int, error) {
+	if depth > maxNesting {
+		return i, fmt.Errorf("%w: JSON nests deeper than %d levels", ErrMalformedBody, maxNesting)
+	}
+	closer := byte('}')
+	if data[i] == '[' {
+		closer = ']'
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == closer {
+		return i + 1, nil
+	}
+	var err error
+	for {
+		if closer == '}' {
+			if i >= len(data) || data[i] != '"' {
+				return i, syntaxError(data, i, "want a field name")
+			}
+			if i, err = skipString(data, i); err != nil {
+				return i, err
+			}
+			i = skipSpace(data, i)
+			if i >= len(data) || data[i] != ':' {
+				return i, syntaxError(data, i, "want a colon after a field name")
+			}
+			i = skipSpace(data, i+1)
+		}
+		if i >= len(data) {
+			return i, syntaxError(data, i, "want a value")
+		}
+		switch c := data[i]; {
+		case c == '"':
+			i, err = skipString(data, i)
+		case c == '{' || c == '[':
+			i, err = skipNested(data, i, depth+1)
+		case c == 't':
+			i, err = i+4, literal(data, i, "true")
+		case c == 'f':
+			i, err = i+5, literal(data, i, "false")
+		case c == 'n':
+			i, err = i+4, literal(data, i, "null")
+		case c == '-' || (c >= '0' && c <= '9'):
+			i, err = scanNumber(data, i)
+		default:
+			return i, syntaxError(data, i, "want a value")
+		}
+		if err != nil {
+			return i, err
+		}
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == closer {
+			return i + 1, nil
+		}
+		return i, syntaxError(data, i, "want a comma or a closing bracket")
+	}
+}
+
+// skipString checks the JSON string at data[i] without decoding it.
+func skipString(data []byte, i int) (int, error) {
+	for j := i + 1; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '"':
+			return j + 1, nil
+		case c == '\\':
+			j++
+			if j >= len(data) {
+				return j, syntaxError(data, j, "want an escape")
+			}
+			switch data[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if hex4(data, j+1) < 0 {
+					return j, syntaxError(data, j, "want four hex digits after \\u")
+				}
+				j += 4
+			default:
+				return j, syntaxError(data, j, "want a valid escape")
+			}
+		case c < 0x20:
+			return j, syntaxError(data, j, "want no control character in a string")
+		}
+	}
+	return len(data), syntaxError(data, len(data), "want the end of a string")
+}
+
+// readString decodes the JSON string at data[i]. Without escapes or broken
+// UTF-8 the text is a slice of data; otherwise it is decoded into scratch,
+// with U+FFFD for invalid UTF-8 and lone surrogates, as encoding/json does.
+func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int, err error) {
+	plain := true
+	j := i + 1
+	for ; j < len(data); j++ {
+		c := data[j]
+		if c == '"' {
+			break
+		}
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+		if c < 0x20 {
+			return nil, nil, j, syntaxError(data, j, "want no control character in a string")
+		}
+	}
+	if plain {
+		if j >= len(data) {
+			return nil, nil, j, syntaxError(data, j, "want the end of a string")
+		}
+		return data[i+1 : j], data[i : j+1], j + 1, nil
+	}
+	end, err := skipString(data, i)
+	if err != nil {
+		return nil, nil, end, err
+	}
+	inner := data[i+1 : end-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return inner, data[i:end], end, nil
+	}
+	start := len(st.scratch)
+	for r := 0; r < len(inner); {
+		c := inner[r]
+		switch {
+		case c == '\\':
+			r++
+			switch inner[r] {
+			case 'b':
+				st.scratch = append(st.scratch, '\b')
+			case 'f':
+				st.scratch = append(st.scratch, '\f')
+			case 'n':
+				st.scratch = append(st.scratch, '\n')
+			case 'r':
+				st.scratch = append(st.scratch, '\r')
+			case 't':
+				st.scratch = append(st.scratch, '\t')
+			case 'u':
+				rr := rune(hex4(inner, r+1))
+				r += 4
+				if utf16.IsSurrogate(rr) {
+					rr2 := rune(-1)
+					if r+2 < len(inner) && inner[r+1] == '\\' && inner[r+2] == 'u' {
+						rr2 = rune(hex4(inner, r+3))
+					}
+					if dec := utf16.DecodeRune(rr, rr2); dec != utf8.RuneError {
+						rr = dec
+						r += 6
+					} else {
+						rr = utf8.RuneError
+					}
+				}
+				st.scratch = utf8.AppendRune(st.scratch, rr)
+			default: // '"', '\\', '/'
+				st.scratch = append(st.scratch, inner[r])
+			}
+			r++
+		case c < utf8.RuneSelf:
+			st.scratch = append(st.scratch, c)
+			r++
+		default:
+			rr, size := utf8.DecodeRune(inner[r:])
+			st.scratch = utf8.AppendRune(st.scratch, rr)
+			r += size
+		}
+	}
+	return st.scratch[start:len(st.scratch):len(st.scratch)], data[i:end], end, nil
+}
+
+// hex4 reads four hex digits at data[i], or returns -1.
+func hex4(data []byte, i int) int {
+	if len(data)-i < 4 {
+		return -1
+	}
+	n := 0
+	for _, c := range data[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n<<4 | int(c-'0')
+		case c >= 'a' && c <= 'f':
+			n = n<<4 | int(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			n = n<<4 | int(c-'A'+10)
+		default:
+			return -1
+		}
+	}
+	return n
+}
+
+// scanForm reads an application/x-www-form-urlencoded body. '+' is a space,
+// as in any form; a '%' that starts no valid escape is kept as it is, so
+// that a sender who forgot to escape it loses nothing.
+func (st *wireState) scanForm(data []byte) error {
+	for len(data) > 0 {
+		var pair []byte
+		pair, data, _ = bytes.Cut(data, []byte{'&'})
+		if len(pair) == 0 {
+			continue
+		}
+		name, value, _ := bytes.Cut(pair, []byte{'='})
+		if err := st.add(rawField{name: st.unescapeForm(name), value: st.unescapeForm(value), kind: kindString}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (st *wireState) unescapeForm(s []byte) []byte {
+	if bytes.IndexByte(s, '%') < 0 && bytes.IndexByte(s, '+') < 0 {
+		return s
+	}
+	start := len(st.scratch)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			st.scratch = append(st.scratch, ' ')
+		case '%':
+			if hi, lo := unhex(s, i+1), unhex(s, i+2); hi >= 0 && lo >= 0 {
+				st.scratch = append(st.scratch, byte(hi<<4|lo))
+				i += 2
+			} else {
+				st.scratch = append(st.scratch, c)
+			}
+		default:
+			st.scratch = append(st.scratch, c)
+		}
+	}
+	return st.scratch[start:len(st.scratch):len(st.scratch)]
+}
+
+func unhex(s []byte, i int) int {
+	if i >= len(s) {
+		return -1
+	}
+	switch c := s[i]; {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c - 'a' + 10)
+	case c >= 'A' && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
+}
+
+// scanMultipart reads a multipart/form-data body. File parts are skipped:
+// the gateway sends none.
+func (st *wireState) scanMultipart(data []byte, boundary string) error {
+	if boundary == "" {
+		return fmt.Errorf("%w: multipart body without a boundary", ErrMalformedBody)
+	}
+	mr := multipart.NewReader(bytes.NewReader(data), boundary)
+	for n := 0; ; n++ {
+		if n >= maxMultiparts {
+			return fmt.Errorf("%w: more than %d multipart parts", ErrMalformedBody, maxMultiparts)
+		}
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: multipart: %v", ErrMalformedBody, err)
+		}
+		if part.FormName() == "" || part.FileName() != "" {
+			continue
+		}
+		value, err := io.ReadAll(part)
+		if err != nil {
+			return fmt.Errorf("%w: multipart: %v", ErrMalformedBody, err)
+		}
+		if err := st.add(rawField{name: []byte(part.FormName()), value: value, kind: kindString}); err != nil {
+			return err
+		}
+	}
+}
+
+// bodyFormat is how Parse reads a body.
+type bodyFormat uint8
+
+const (
+	formatJSON bodyFormat = iota
+	formatForm
+	formatMultipart
+)
+
+// sniffFormat decides how to read a body. The body wins over the header: a
+// body that starts with '{' or '[' is JSON whatever the header says, and a
+// form body under a JSON header is read as a form.
+func sniffFormat(contentType string, body []byte) (bodyFormat, string, error) {
+	if i := skipSpace(body, 0); i < len(body) && (body[i] == '{' || body[i] == '[') {
+		return formatJSON, "", nil
+	}
+	if contentType == "" {
+		return formatForm, "", nil
+	}
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		// A header we cannot read is no better than none.
+		return formatForm, "", nil
+	}
+	switch {
+	case mediaType == "application/x-www-form-urlencoded":
+		return formatForm, "", nil
+	case mediaType == "multipart/form-data":
+		return formatMultipart, params["boundary"], nil
+	case mediaType == "application/json" || mediaType == "text/json" || len(mediaType) > 5 && mediaType[len(mediaType)-5:] == "+json":
+		if bytes.IndexByte(body, '=') >= 0 {
+			return formatForm, "", nil
+		}
+		return formatJSON, "", nil
+	}
+	return 0, "", fmt.Errorf("%w: %s, and the body is not JSON", ErrUnsupportedMediaType, mediaType)
+}
+
+// zoneCache keeps the locations that PHP DateTime objects named, so that
+// each is loaded from the system's time zone database once.
+var zoneCache sync.Map // string → *time.Location
+
+func loadZone(name string) (*time.Location, bool) {
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), true
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" || name == "Local" {
+		return nil, false
+	}
+	zoneCache.Store(name, loc)
+	return loc, true
+}
+
+// readDate reads a date in any of the formats seen on the wire:
+//
+//	2020-08-11 16:09:53, with fractions, or without seconds
+//	2020-08-11T16:09:53Z and other RFC 3339 forms, with or without a zone
+//	28.03.2020 20:10:29, or without seconds
+//	1597162193 and 1597162193000: Unix seconds or milliseconds
+//	{"date":"2020-08-11 16:09:53.000000","timezone_type":1,"timezone":"+02:00"}
+//
+// A date without a zone is in loc. ok is false for anything else.
+func (st *wireState) readDate(f rawField, loc *time.Location) (t time.Time, ok bool) {
+	switch f.kind {
+	case kindNumber:
+		return epoch(f.value)
+	case kindObject:
+		return st.readPHPDate(f.value, loc)
+	case kindString:
+		v := bytes.TrimSpace(f.value)
+		if len(v) > 0 && v[0] == '{' {
+			return st.readPHPDate(v, loc)
+		}
+		if t, ok := epoch(v); ok {
+			return t, true
+		}
+		return parseDateText(v, loc)
+	}
+	return time.Time{}, false
+}
+
+// epoch reads Unix seconds, or milliseconds where the number is too large
+// to be seconds of this era.
+func epoch(v []byte) (time.Time, bool) {
+	n, ok := parseWhole(v)
+	if !ok || n < 0 {
+		return time.Time{}, false
+	}
+	if n >= 1e11 { // 1e11 s is the year 5138; 1e11 ms is 1973
+		return time.UnixMilli(n).UTC(), true
+	}
+	return time.Unix(n, 0).UTC(), true
+}
+
+// readPHPDate reads the JSON form of a PHP DateTime object.
+func (st *wireState) readPHPDate(obj []byte, loc *time.Location) (time.Time, bool) {
+	var inner wireState
+	inner.scratch = st.scratch[len(st.scratch):]
+	if inner.scanJSON(obj) != nil {
+		return time.Time{}, false
+	}
+	var date, zone []byte
+	for _, f := range inner.fields {
+		switch string(f.name) {
+		case "date":
+			date = f.value
+		case "timezone":
+			zone = bytes.TrimSpace(f.value)
+		}
+	}
+	if date == nil {
+		return time.Time{}, false
+	}
+	if len(zone) > 0 {
+		if off, ok := parseOffset(zone); ok {
+			loc = time.FixedZone("", off)
+		} else if l, ok := loadZone(string(zone)); ok {
+			loc = l
+		} else {
+			return time.Time{}, false // a zone we cannot place would give a wrong instant
+		}
+	}
+	return parseDateText(bytes.TrimSpace(date), loc)
+}
+
+// parseDateText reads "YYYY-MM-DD[ T]hh:mm[:ss[.fff]][zone]" and
+// "DD.MM.YYYY hh:mm[:ss]". It is written by hand rather than trying layouts
+// one by one with time.Parse, which allocates on every miss.
+func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
+	var year, month, day int
+	var ok bool
+	switch {
+	case len(v) >= 10 && v[4] == '-' && v[7] == '-':
+		y, ok1 := digitsAt(v, 0, 4)
+		m, ok2 := digitsAt(v, 5, 2)
+		d, ok3 := digitsAt(v, 8, 2)
+		year, month, day, ok = y, m, d, ok1 && ok2 && ok3
+	case len(v) >= 10 && v[2] == '.' && v[5] == '.':
+		d, ok1 := digitsAt(v, 0, 2)
+		m, ok2 := digitsAt(v, 3, 2)
+		y, ok3 := digitsAt(v, 6, 4)
+		year, month, day, ok = y, m, d, ok1 && ok2 && ok3
+	default:
+		return time.Time{}, false
+	}
+	if !ok || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+		return time.Time{}, false
+	}
+	rest := v[10:]
+	var hour, minute, sec, nsec int
+	if len(rest) > 0 {
+		if rest[0] != ' ' && rest[0] != 'T' && rest[0] != 't' || len(rest) < 6 || rest[3] != ':' {
+			return time.Time{}, false
+		}
+		h, ok1 := digitsAt(rest, 1, 2)
+		m, ok2 := digitsAt(rest, 4, 2)
+		hour, minute = h, m
+		if !ok1 || !ok2 || hour > 23 || minute > 59 {
+			return time.Time{}, false
+		}
+		rest = rest[6:]
+		if len(rest) >= 3 && rest[0] == ':' {
+			if sec, ok = digitsAt(rest, 1, 2); !ok || sec > 59 {
+				return time.Time{}, false
+			}
+			rest = rest[3:]
+			if len(rest) >= 2 && (rest[0] == '.' || rest[0] == ',') {
+				n := 1
+				for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+					if n <= 9 {
+						nsec = nsec*10 + int(rest[n]-'0')
+					}
+					n++
+				}
+				if n == 1 {
+					return time.Time{}, false
+				}
+				for k := n; k <= 9; k++ {
+					nsec *= 10
+				}
+				rest = rest[n:]
+			}
+		}
+		rest = bytes.TrimLeft(rest, " ")
+		if len(rest) > 0 {
+			if len(rest) == 3 && string(rest) == "UTC" || len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z') {
+				loc = time.UTC
+			} else if off, ok := parseOffset(rest); ok {
+				loc = time.FixedZone("", off)
+			} else {
+				return time.Time{}, false
+			}
+		}
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC(), true
+}
+
+// parseOffset reads a zone offset: +02:00, +0200, +02 or -05:30.
+func parseOffset(v []byte) (int, bool) {
+	if len(v) < 3 || (v[0] != '+' && v[0] != '-') {
+		return 0, false
+	}
+	hours, ok := digitsAt(v, 1, 2)
+	minutes := 0
+	switch rest := v[3:]; {
+	case len(rest) == 0:
+	case len(rest) == 3 && rest[0] == ':':
+		m, ok2 := digitsAt(rest, 1, 2)
+		minutes, ok = m, ok && ok2
+	case len(rest) == 2:
+		m, ok2 := digitsAt(rest, 0, 2)
+		minutes, ok = m, ok && ok2
+	default:
+		return 0, false
+	}
+	if !ok || hours > 14 || minutes > 59 {
+		return 0, false
+	}
+	off := (hours*60 + minutes) * 60
+	if v[0] == '-' {
+		off = -off
+	}
+	return off, true
+}
+
+func digitsAt(v []byte, i, n int) (int, bool) {
+	if len(v) < i+n {
+		return 0, false
+	}
+	x := 0
+	for _, c := range v[i : i+n] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		x = x*10 + int(c-'0')
+	}
+	return x, true
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// parseWhole reads a whole number: JSON number text or a string holding
+// one, with surrounding spaces. A number in exponent or decimal form counts
+// when its value is whole ("1e3", "12.0").
+func parseWhole(v []byte) (int64, bool) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 {
+		return 0, false
+	}
+	neg := v[0] == '-'
+	digits := v
+	if neg || v[0] == '+' {
+		digits = v[1:]
+	}
+	if len(digits) == 0 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return parseWholeFloat(v)
+		}
+		if n > (1<<63)/10 {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	switch {
+	case neg && n <= 1<<63:
+		return -int64(n), true
+	case !neg && n < 1<<63:
+		return int64(n), true
+	}
+	return 0, false
+}
+
+func parseWholeFloat(v []byte) (int64, bool) {
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || f != float64(int64(f)) || f >= 1<<63 || f < -(1<<63) {
+		return 0, false
+	}
+	return int64(f), true
+}
