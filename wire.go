@@ -600,17 +600,20 @@ func (st *wireState) readDate(f rawField, loc *time.Location) (t time.Time, ok b
 }
 
 // epoch reads Unix seconds, or milliseconds where the number is too large
-// to be seconds of this era.
+// to be seconds of this era. Times past the year 9999 are not dates.
 func epoch(v []byte) (time.Time, bool) {
 	n, ok := parseWhole(v)
-	if !ok || n < 0 {
+	switch {
+	case !ok || n < 0 || n >= maxUnixMilli:
 		return time.Time{}, false
-	}
-	if n >= 1e11 { // 1e11 s is the year 5138; 1e11 ms is 1973
+	case n >= 1e11: // 1e11 s is the year 5138; 1e11 ms is 1973
 		return time.UnixMilli(n).UTC(), true
 	}
 	return time.Unix(n, 0).UTC(), true
 }
+
+// maxUnixMilli is 10000-01-01T00:00:00Z in Unix milliseconds.
+const maxUnixMilli = 253402300800000
 
 // readPHPDate reads the JSON form of a PHP DateTime object.
 func (st *wireState) readPHPDate(obj []byte, loc *time.Location) (time.Time, bool) {
@@ -712,7 +715,11 @@ func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
 			}
 		}
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC(), true
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC()
+	if t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, false // a zone pushed it out of the years RFC 3339 can write
+	}
+	return t, true
 }
 
 // parseOffset reads a zone offset: +02:00, +0200, +02 or -05:30.

@@ -1,0 +1,134 @@
+// fuzz_test.go fuzzes the decoders: Parse as a whole, and the JSON and form
+// scanners of wire.go against encoding/json and net/url, which they must
+// agree with wherever those accept the input.
+
+package smsgw24
+
+import (
+	"encoding/json"
+	"net/url"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// addFixtureSeeds seeds a fuzz target with every fixture, valid or not.
+func addFixtureSeeds(f *testing.F, add func(contentType string, body []byte)) {
+	files, err := filepath.Glob("testdata/*.txt")
+	require.NoError(f, err)
+	invalid, err := filepath.Glob("testdata/invalid/*.txt")
+	require.NoError(f, err)
+	for _, file := range append(files, invalid...) {
+		add(readFixture(f, file))
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	addFixtureSeeds(f, func(ct string, body []byte) { f.Add(ct, body) })
+	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
+		ev, err := Parse(contentType, body)
+		if err != nil {
+			require.Nil(t, ev)
+			return
+		}
+		require.Positive(t, ev.ID(), "an accepted body has an id")
+		require.NoError(t, ev.Validate())
+		if !eventTextIsUTF8(ev) {
+			return // JSON cannot carry invalid UTF-8; it comes back as U+FFFD
+		}
+		data, err := ev.MarshalJSON()
+		require.NoError(t, err)
+		require.True(t, json.Valid(data), "%s", data)
+		back, err := Parse("application/json", data)
+		require.NoError(t, err, "%s", data)
+		require.Equal(t, ev, back, "%s", data)
+	})
+}
+
+// eventTextIsUTF8 reports whether every string of the event, and every
+// name of its Extra, is valid UTF-8.
+func eventTextIsUTF8(ev Event) bool {
+	v := reflect.ValueOf(ev).Elem()
+	for i := range v.NumField() {
+		if s, ok := v.Field(i).Interface().(string); ok && !utf8.ValidString(s) {
+			return false
+		}
+		if extra, ok := v.Field(i).Interface().(Extra); ok {
+			for name := range extra {
+				if !utf8.ValidString(name) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// FuzzScanJSON holds the JSON scanner to encoding/json: it accepts exactly
+// the JSON objects that encoding/json accepts (but for the nesting and
+// field limits), and reads the same values from them.
+func FuzzScanJSON(f *testing.F) {
+	addFixtureSeeds(f, func(_ string, body []byte) { f.Add(body) })
+	for _, seed := range []string{
+		`{"a":"\ud83d\ude00","b":"\ud800x","c":"\udc00\ud800","\u00e9":1}`,
+		`{"a":[1,{"b":null}],"c":-0.5e+10,"d":true,"e":false}`,
+		"{\"a\":\"\xff\xfe\"}", `{"a":"\u12"}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`, `{} `, ` {"a":1}x`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var st wireState
+		err := st.scanJSON(data)
+		var want map[string]json.RawMessage
+		jsonErr := json.Unmarshal(data, &want)
+		isObject := jsonErr == nil && want != nil
+		if err != nil {
+			if isObject && !strings.Contains(err.Error(), "nests deeper") && !strings.Contains(err.Error(), "more than") {
+				t.Fatalf("rejected a JSON object encoding/json accepts: %v", err)
+			}
+			return
+		}
+		require.True(t, isObject, "accepted what encoding/json rejects (%v)", jsonErr)
+		got := map[string]rawField{}
+		for _, field := range st.fields {
+			got[string(field.name)] = field
+		}
+		require.Len(t, got, len(want))
+		for name, raw := range want {
+			field, ok := got[name]
+			require.True(t, ok, "field %q", name)
+			if field.kind == kindString {
+				var s string
+				require.NoError(t, json.Unmarshal(raw, &s))
+				require.Equal(t, s, string(field.value), "field %q", name)
+			} else {
+				require.Equal(t, string(raw), string(field.value), "field %q", name)
+			}
+		}
+	})
+}
+
+// FuzzScanForm holds the form decoder to net/url wherever url.ParseQuery
+// accepts the body.
+func FuzzScanForm(f *testing.F) {
+	addFixtureSeeds(f, func(_ string, body []byte) { f.Add(body) })
+	f.Add([]byte("a=1&a=2&b=%2B1+2&&c&=d&e=%41%zz"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var st wireState
+		err := st.scanForm(data)
+		want, urlErr := url.ParseQuery(string(data))
+		if urlErr != nil || err != nil {
+			return // url is stricter about '%' and ';'; we keep what it rejects
+		}
+		got := url.Values{}
+		for _, field := range st.fields {
+			got[string(field.name)] = append(got[string(field.name)], string(field.value))
+		}
+		assert.Equal(t, want, got)
+	})
+}
