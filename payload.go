@@ -112,29 +112,29 @@ type Extra map[string]json.RawMessage
 // StatusUpdate reports a change in the delivery status of an outgoing
 // message: the body of the gateway's status webhook.
 type StatusUpdate struct {
-	SMSID         int64     `json:"sms_id" validate:"gt=0"`    // the message, as the gateway's API numbers it
-	Status        Status    `json:"status_id" validate:"ne=0"` // the new status
-	StatusMessage string    `json:"status_message"`            // the gateway's own text for the status
-	SendTo        string    `json:"sendto"`                    // the recipient's number
-	SentTime      time.Time `json:"senttime"`                  // when it was sent; zero when absent or unreadable
-	Channel       Channel   `json:"channel_id"`                // the slot it went out through
-	DeviceID      int64     `json:"device_id"`                 // the gateway's id of the phone
-	Extra         Extra     `json:"-"`
+	SMSID         int64     `json:"sms_id" validate:"gt=0"`      // the message, as the gateway's API numbers it
+	Status        Status    `json:"status_id" validate:"ne=0"`   // the new status
+	StatusMessage string    `json:"status_message" validate:"-"` // the gateway's own text for the status
+	SendTo        string    `json:"sendto" validate:"-"`         // the recipient's number
+	SentTime      time.Time `json:"senttime" validate:"-"`       // when it was sent; zero when absent or unreadable
+	Channel       Channel   `json:"channel_id" validate:"-"`     // the slot it went out through
+	DeviceID      int64     `json:"device_id" validate:"-"`      // the gateway's id of the phone
+	Extra         Extra     `json:"-" validate:"-"`
 }
 
 // TextMessage is an incoming text: SMS, WhatsApp or WhatsApp Business
 // text, or RCS text.
 type TextMessage struct {
-	SMSID      int64     `json:"sms_id" validate:"gt=0"` // the gateway's id of the message
-	Address    string    `json:"address"`                // the sender: a number, "+" restored, or a name such as "MTN"
-	Body       string    `json:"body"`                   // the text
-	Date       time.Time `json:"date"`                   // when the phone received it
-	DateSent   time.Time `json:"date_sent"`              // when the sender sent it
-	InternalID int64     `json:"internal_id"`            // the phone's own id of the message
-	Channel    Channel   `json:"channel_id"`             // the slot it came in through
-	DeviceID   int64     `json:"device_id"`              // the gateway's id of the phone
-	DeviceName string    `json:"device_name"`            // the phone's name in the gateway
-	Extra      Extra     `json:"-"`
+	SMSID      int64     `json:"sms_id" validate:"gt=0"`   // the gateway's id of the message
+	Address    string    `json:"address" validate:"-"`     // the sender: a number, "+" restored, or a name such as "MTN"
+	Body       string    `json:"body" validate:"-"`        // the text
+	Date       time.Time `json:"date" validate:"-"`        // when the phone received it
+	DateSent   time.Time `json:"date_sent" validate:"-"`   // when the sender sent it
+	InternalID int64     `json:"internal_id" validate:"-"` // the phone's own id of the message
+	Channel    Channel   `json:"channel_id" validate:"-"`  // the slot it came in through
+	DeviceID   int64     `json:"device_id" validate:"-"`   // the gateway's id of the phone
+	DeviceName string    `json:"device_name" validate:"-"` // the phone's name in the gateway
+	Extra      Extra     `json:"-" validate:"-"`
 }
 
 // ImageMessage is an incoming image from WhatsApp or WhatsApp Business. The
@@ -142,17 +142,17 @@ type TextMessage struct {
 // over the network: fetch it only through a client that limits where it may
 // connect and how much it reads.
 type ImageMessage struct {
-	SMSID      int64     `json:"sms_id" validate:"gt=0"` // the gateway's id of the message
-	Address    string    `json:"address"`                // the sender
-	Body       string    `json:"body"`                   // a caption; empty in what the gateway documents
-	Date       time.Time `json:"date"`                   // when the phone received it
-	DateSent   time.Time `json:"date_sent"`              // when the sender sent it
-	ImageURL   string    `json:"img_url"`                // where the gateway stored the image
-	InternalID int64     `json:"internal_id"`            // the phone's own id; null in what the gateway documents
-	Channel    Channel   `json:"channel_id"`             // the slot it came in through
-	DeviceID   int64     `json:"device_id"`              // the gateway's id of the phone; often absent
-	DeviceName string    `json:"device_name"`            // the phone's name; often absent
-	Extra      Extra     `json:"-"`
+	SMSID      int64     `json:"sms_id" validate:"gt=0"`   // the gateway's id of the message
+	Address    string    `json:"address" validate:"-"`     // the sender
+	Body       string    `json:"body" validate:"-"`        // a caption; empty in what the gateway documents
+	Date       time.Time `json:"date" validate:"-"`        // when the phone received it
+	DateSent   time.Time `json:"date_sent" validate:"-"`   // when the sender sent it
+	ImageURL   string    `json:"img_url" validate:"-"`     // where the gateway stored the image
+	InternalID int64     `json:"internal_id" validate:"-"` // the phone's own id; null in what the gateway documents
+	Channel    Channel   `json:"channel_id" validate:"-"`  // the slot it came in through
+	DeviceID   int64     `json:"device_id" validate:"-"`   // the gateway's id of the phone; often absent
+	DeviceName string    `json:"device_name" validate:"-"` // the phone's name; often absent
+	Extra      Extra     `json:"-" validate:"-"`
 }
 
 // Kind returns KindStatus.
@@ -344,19 +344,22 @@ type record struct {
 	badSMSID, badStatus                  bool
 }
 
-// classify decides the kind of event from its fields.
+// classify decides the kind of event from its fields, and notes what each
+// field's name means.
 func classify(fields []rawField) Kind {
 	kind := KindText
-	for _, f := range fields {
-		switch lookupName(f.name) {
+	for i := range fields {
+		f := &fields[i]
+		f.known = lookupName(f.name)
+		switch f.known {
 		case nameStatusID:
-			return KindStatus
+			kind = KindStatus
 		case nameType:
-			if f.kind == kindString && (asciiEqualFold(f.value, "img") || asciiEqualFold(f.value, "image")) {
+			if kind != KindStatus && f.kind == kindString && (asciiEqualFold(f.value, "img") || asciiEqualFold(f.value, "image")) {
 				kind = KindImage
 			}
 		case nameImageURL:
-			if f.kind == kindString && len(bytes.TrimSpace(f.value)) > 0 {
+			if kind != KindStatus && f.kind == kindString && len(bytes.TrimSpace(f.value)) > 0 {
 				kind = KindImage
 			}
 		}
@@ -373,7 +376,7 @@ func (st *wireState) assemble(loc *time.Location) (Event, error) {
 	r := record{kind: classify(st.fields)}
 	accepted := wireNames[r.kind]
 	for _, f := range st.fields {
-		name := lookupName(f.name)
+		name := f.known
 		if name == nameUnknown || !slices.Contains(accepted, name) {
 			r.keep(f)
 			continue

@@ -13,6 +13,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf16"
@@ -39,6 +40,7 @@ type rawField struct {
 	value []byte
 	raw   []byte
 	kind  valueKind
+	known wireName // what the name means; set by classify
 }
 
 // Limits of the scanners: the gateway sends flat objects of about ten
@@ -536,16 +538,30 @@ func sniffFormat(contentType string, body []byte) (bodyFormat, string, error) {
 	if contentType == "" {
 		return formatForm, "", nil
 	}
-	mediaType, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		// A header we cannot read is no better than none.
+	// The common headers are told apart without mime.ParseMediaType, which
+	// allocates; only multipart needs its parameters.
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	mediaType = strings.TrimSpace(mediaType)
+	var boundary string
+	switch {
+	case strings.EqualFold(mediaType, "application/x-www-form-urlencoded"):
 		return formatForm, "", nil
+	case strings.EqualFold(mediaType, "application/json") && bytes.IndexByte(body, '=') < 0:
+		return formatJSON, "", nil
+	default:
+		var params map[string]string
+		var err error
+		if mediaType, params, err = mime.ParseMediaType(contentType); err != nil {
+			// A header we cannot read is no better than none.
+			return formatForm, "", nil
+		}
+		boundary = params["boundary"]
 	}
 	switch {
 	case mediaType == "application/x-www-form-urlencoded":
 		return formatForm, "", nil
 	case mediaType == "multipart/form-data":
-		return formatMultipart, params["boundary"], nil
+		return formatMultipart, boundary, nil
 	case mediaType == "application/json" || mediaType == "text/json" || len(mediaType) > 5 && mediaType[len(mediaType)-5:] == "+json":
 		if bytes.IndexByte(body, '=') >= 0 {
 			return formatForm, "", nil
@@ -591,10 +607,10 @@ func (st *wireState) readDate(f rawField, loc *time.Location) (t time.Time, ok b
 		if len(v) > 0 && v[0] == '{' {
 			return st.readPHPDate(v, loc)
 		}
-		if t, ok := epoch(v); ok {
+		if t, ok := parseDateText(v, loc); ok {
 			return t, true
 		}
-		return parseDateText(v, loc)
+		return epoch(v)
 	}
 	return time.Time{}, false
 }
@@ -813,6 +829,11 @@ func parseWhole(v []byte) (int64, bool) {
 }
 
 func parseWholeFloat(v []byte) (int64, bool) {
+	for _, c := range v {
+		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+			return 0, false // not a number at all: spare ParseFloat its error
+		}
+	}
 	f, err := strconv.ParseFloat(string(v), 64)
 	if err != nil || f != float64(int64(f)) || f >= 1<<63 || f < -(1<<63) {
 		return 0, false
