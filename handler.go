@@ -1,0 +1,370 @@
+// handler.go holds Handler, the http.Handler that users mount at the URLs
+// they give the gateway: it caps and reads the body, verifies the request,
+// decodes it with Parse, de-duplicates it, calls the user's callback and
+// answers with a status code that tells the gateway whether to try again.
+
+package smsgw24
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// DefaultMaxBodyBytes is the body cap of a Handler whose MaxBodyBytes is
+// zero. The gateway's bodies are well under 1 KiB.
+const DefaultMaxBodyBytes = 64 << 10
+
+// Handler receives the gateway's webhooks. A Handler literal with its
+// callbacks set is ready to mount, on both the status URL and the incoming
+// message URL, or on one URL for both:
+//
+//	http.Handle("/smsgw24", &smsgw24.Handler{
+//		OnStatus: saveStatus,
+//		OnText:   saveMessage,
+//		Verifier: smsgw24.Token(os.Getenv("SMSGW24_TOKEN")),
+//	})
+//
+// Its answers:
+//
+//	200  the event was decoded, verified and handled (or handled before)
+//	400  the body cannot be decoded
+//	401  no credential presented (see Verifier)
+//	403  a wrong credential, or an address that is not allowed
+//	405  any method but POST, with Allow: POST
+//	409  the same event is being handled right now by another request
+//	413  the body is longer than MaxBodyBytes
+//	415  a media type that is neither JSON nor a form, and a body that is not JSON
+//	422  the body lacks what identifies the event (sms_id, status_id)
+//	500  the callback returned an error or panicked
+//	501  no callback is set for the kind of event (nor OnEvent)
+//	503  the callback ran out of Timeout
+//
+// Only the 200 says that the user's code accepted the event; the gateway
+// may send anything else again. Answers are short JSON objects such as
+// {"error":"smsgw24: missing field: sms_id is absent"}; they never hold a
+// secret or a message's text.
+type Handler struct {
+	// OnStatus receives status updates of outgoing messages.
+	OnStatus func(context.Context, *StatusUpdate) error
+	// OnText receives incoming text messages.
+	OnText func(context.Context, *TextMessage) error
+	// OnImage receives incoming images.
+	OnImage func(context.Context, *ImageMessage) error
+	// OnEvent receives the events whose own callback is nil. Without it,
+	// such an event is answered 501 and logged as an error, so that a
+	// missing callback shows instead of losing messages in silence.
+	OnEvent func(context.Context, Event) error
+
+	// Verifier checks each request before its body is decoded, for
+	// example Token(secret). nil accepts every request: the gateway signs
+	// nothing, so without a Verifier anyone who knows the URL can post.
+	Verifier Verifier
+
+	// MaxBodyBytes caps the body; a longer one is answered 413. 0 means
+	// DefaultMaxBodyBytes (64 KiB).
+	MaxBodyBytes int64
+
+	// Location is where dates without a zone are read. nil means UTC.
+	Location *time.Location
+
+	// Deduplicator, if set, keeps an event that was handled once from
+	// reaching the callbacks again. See Deduplicator.
+	Deduplicator Deduplicator
+
+	// Timeout, if positive, bounds the context a callback receives. A
+	// callback that returns the context's error is answered 503. A
+	// callback that ignores its context is not stopped.
+	Timeout time.Duration
+
+	// Logger receives one record per rejected or failed request (warn and
+	// error), and one per handled event at debug level, with the kind,
+	// sms_id and status. It never receives a secret, the URL's query or,
+	// unless LogMessageText is set, a message's text. nil means
+	// slog.Default().
+	Logger *slog.Logger
+
+	// LogMessageText adds the text and sender of messages to the debug
+	// records of handled events.
+	LogMessageText bool
+
+	// OnError, if set, is called with every error the Handler answers,
+	// for metrics or alerts, with the HTTP status it answered.
+	OnError func(r *http.Request, status int, err error)
+}
+
+// Errors the Handler answers with, beside those of Parse and the verifiers.
+var (
+	// ErrMethodNotAllowed: the request was not a POST.
+	ErrMethodNotAllowed = errors.New("smsgw24: method not allowed, use POST")
+	// ErrBodyTooLarge: the body is longer than MaxBodyBytes.
+	ErrBodyTooLarge = errors.New("smsgw24: body too large")
+	// ErrNoCallback: no callback is set for the kind of event.
+	ErrNoCallback = errors.New("smsgw24: no callback for this kind of event")
+	// ErrInProgress: the same event is being handled by another request.
+	ErrInProgress = errors.New("smsgw24: the same event is being handled, try again later")
+	// ErrCallbackPanic: the callback panicked.
+	ErrCallbackPanic = errors.New("smsgw24: callback panicked")
+)
+
+// bodyBuffers keep request bodies between requests: Parse copies what it
+// keeps, so a buffer is free again once the request is answered.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// ServeHTTP handles one webhook request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.fail(w, r, http.StatusMethodNotAllowed, ErrMethodNotAllowed)
+		return
+	}
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 2*DefaultMaxBodyBytes {
+			buf.Reset()
+			bodyBuffers.Put(buf)
+		}
+	}()
+	body, err := h.readBody(r, buf)
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, ErrBodyTooLarge) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		h.fail(w, r, status, err)
+		return
+	}
+	if h.Verifier != nil {
+		if err := h.Verifier.Verify(r, body); err != nil {
+			status := http.StatusForbidden
+			if errors.Is(err, ErrUnauthenticated) {
+				status = http.StatusUnauthorized
+			}
+			h.fail(w, r, status, err)
+			return
+		}
+	}
+	d := Decoder{Location: h.Location}
+	ev, err := d.Parse(r.Header.Get("Content-Type"), body)
+	if err != nil {
+		h.fail(w, r, decodeStatus(err), err)
+		return
+	}
+	h.handle(w, r, ev)
+}
+
+// readBody reads the body into buf, up to the cap.
+func (h *Handler) readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
+	limit := h.MaxBodyBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	if r.ContentLength > limit {
+		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrBodyTooLarge, r.ContentLength, limit)
+	}
+	if r.Body == nil {
+		return nil, nil
+	}
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + 1)
+	}
+	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading the body: %v", ErrMalformedBody, err)
+	}
+	if n > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	}
+	return buf.Bytes(), nil
+}
+
+func decodeStatus(err error) int {
+	switch {
+	case errors.Is(err, ErrUnsupportedMediaType):
+		return http.StatusUnsupportedMediaType
+	case errors.Is(err, ErrMissingField), errors.Is(err, ErrInvalidField):
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusBadRequest
+}
+
+// handle runs the callback for ev, under the Deduplicator if there is one.
+func (h *Handler) handle(w http.ResponseWriter, r *http.Request, ev Event) {
+	if !h.hasCallback(ev) {
+		h.fail(w, r, http.StatusNotImplemented, fmt.Errorf("%w: %s", ErrNoCallback, ev.Kind()))
+		return
+	}
+	ctx := r.Context()
+	var key string
+	if h.Deduplicator != nil {
+		key = EventKey(ev)
+		claim, err := h.Deduplicator.Claim(ctx, key)
+		switch {
+		case err != nil:
+			h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("smsgw24: deduplicator: %w", err))
+			return
+		case claim == ClaimDone:
+			h.logEvent(ctx, "webhook duplicate skipped", ev)
+			writeOK(w)
+			return
+		case claim == ClaimBusy:
+			w.Header().Set("Retry-After", "1")
+			h.fail(w, r, http.StatusConflict, ErrInProgress)
+			return
+		}
+	}
+	err := h.call(ctx, ev)
+	if h.Deduplicator != nil {
+		// The key counts as seen only once the callback succeeded; after a
+		// failure the gateway's retry must reach the callback again.
+		var derr error
+		if err == nil {
+			derr = h.Deduplicator.Commit(context.WithoutCancel(ctx), key)
+		} else {
+			derr = h.Deduplicator.Release(context.WithoutCancel(ctx), key)
+		}
+		if derr != nil {
+			h.logger().LogAttrs(ctx, slog.LevelError, "webhook deduplicator failed", slog.String("error", derr.Error()))
+		}
+	}
+	if err != nil {
+		status := http.StatusInternalServerError
+		if h.Timeout > 0 && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+			status = http.StatusServiceUnavailable
+		}
+		h.fail(w, r, status, err)
+		return
+	}
+	h.logEvent(ctx, "webhook handled", ev)
+	writeOK(w)
+}
+
+func (h *Handler) hasCallback(ev Event) bool {
+	if h.OnEvent != nil {
+		return true
+	}
+	switch ev.(type) {
+	case *StatusUpdate:
+		return h.OnStatus != nil
+	case *TextMessage:
+		return h.OnText != nil
+	case *ImageMessage:
+		return h.OnImage != nil
+	}
+	return false
+}
+
+// call runs the callback for ev, turning a panic into an error whose stack
+// is logged.
+func (h *Handler) call(ctx context.Context, ev Event) (err error) {
+	if h.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, h.Timeout)
+		defer cancel()
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			h.logger().LogAttrs(ctx, slog.LevelError, "webhook callback panicked",
+				slog.String("kind", string(ev.Kind())), slog.Int64("sms_id", ev.ID()),
+				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			err = ErrCallbackPanic
+		}
+	}()
+	switch e := ev.(type) {
+	case *StatusUpdate:
+		if h.OnStatus != nil {
+			return h.OnStatus(ctx, e)
+		}
+	case *TextMessage:
+		if h.OnText != nil {
+			return h.OnText(ctx, e)
+		}
+	case *ImageMessage:
+		if h.OnImage != nil {
+			return h.OnImage(ctx, e)
+		}
+	}
+	return h.OnEvent(ctx, ev)
+}
+
+func (h *Handler) logger() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.Default()
+}
+
+// logEvent writes the debug record of a handled event.
+func (h *Handler) logEvent(ctx context.Context, msg string, ev Event) {
+	log := h.logger()
+	if !log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("kind", string(ev.Kind())), slog.Int64("sms_id", ev.ID())}
+	switch e := ev.(type) {
+	case *StatusUpdate:
+		attrs = append(attrs, slog.Int("status", int(e.Status)), slog.String("status_name", e.Status.String()))
+	case *TextMessage:
+		attrs = append(attrs, slog.String("channel", e.Channel.String()))
+		if h.LogMessageText {
+			attrs = append(attrs, slog.String("address", e.Address), slog.String("body", e.Body))
+		}
+	case *ImageMessage:
+		attrs = append(attrs, slog.String("channel", e.Channel.String()))
+		if h.LogMessageText {
+			attrs = append(attrs, slog.String("address", e.Address), slog.String("img_url", e.ImageURL))
+		}
+	}
+	log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+}
+
+// fail answers an error, logs it and reports it to OnError. A callback's
+// own error text stays in the log and OnError: the answer names only the
+// class of failure, as the text may hold anything.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	level := slog.LevelWarn
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	h.logger().LogAttrs(r.Context(), level, "webhook rejected",
+		slog.Int("http_status", status), slog.String("error", err.Error()),
+		slog.String("method", r.Method), slog.String("path", r.URL.Path))
+	if h.OnError != nil {
+		h.OnError(r, status, err)
+	}
+	text := err.Error()
+	switch status {
+	case http.StatusInternalServerError:
+		if !errors.Is(err, ErrCallbackPanic) {
+			text = "smsgw24: the callback failed"
+		}
+	case http.StatusServiceUnavailable:
+		text = "smsgw24: the callback timed out"
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	msg := append([]byte(`{"error":`), appendJSONString(nil, []byte(text))...)
+	msg = append(msg, `,"status":`...)
+	msg = strconv.AppendInt(msg, int64(status), 10)
+	_, _ = w.Write(append(msg, "}\n"...))
+}
+
+var okBody = []byte("{\"ok\":true}\n")
+
+func writeOK(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(okBody)
+}
