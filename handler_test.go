@@ -138,7 +138,9 @@ func TestHandlerAnswers(t *testing.T) {
 		{name: "garbage status_id", req: func() *http.Request { return post("", `sms_id=1&status_id=x`, "?token="+testToken) }, status: 422, err: "status_id"},
 		{name: "callback error", req: func() *http.Request { return post("application/json", statusBody, "?token="+testToken) },
 			handler: func(h *Handler) {
-				h.OnStatus = func(context.Context, *StatusUpdate) error { return errors.New("database down: customer +4915112345678") }
+				h.OnStatus = func(context.Context, *StatusUpdate) error {
+					return errors.New("database down: customer +4915112345678")
+				}
 			}, status: 500, err: "callback failed"},
 		{name: "callback panic", req: func() *http.Request { return post("application/json", statusBody, "?token="+testToken) },
 			handler: func(h *Handler) { h.OnStatus = func(context.Context, *StatusUpdate) error { panic("boom") } },
