@@ -1,3 +1,68 @@
 // Package smsgw24 receives the webhooks of SMSGateway24, the service that
-// turns Android phones into SMS and WhatsApp gateways.
+// turns Android phones into SMS and WhatsApp gateways, as typed Go values.
+//
+// The gateway calls two URLs that its user sets per device: one with the
+// delivery status of each outgoing message, one with each incoming message
+// (SMS, WhatsApp and WhatsApp Business text, RCS text, WhatsApp images).
+// Each call carries one event:
+//
+//   - *StatusUpdate: the new Status of an outgoing message;
+//   - *TextMessage: an incoming text;
+//   - *ImageMessage: an incoming image, stored by the gateway at ImageURL.
+//
+// # Decoding
+//
+// Parse turns one body into its event. It reads JSON, form and multipart
+// bodies, whatever the Content-Type says; numbers as strings; null in any
+// field; a phone number whose "+" a form turned into a space; and every
+// date format seen on the wire. A field that is merely odd never fails the
+// body: it is kept in the event's Extra. Only a body without what
+// identifies the event (sms_id, and status_id for a status update) fails,
+// with an error that wraps one of the Err* sentinels. A Decoder reads dates
+// without a zone in a Location of your choice.
+//
+// Events marshal to JSON with the gateway's field names, and Parse reads
+// that JSON back to an equal event.
+//
+// # Receiving
+//
+// Handler is the http.Handler to mount at the webhook URLs. A literal with
+// its callbacks set is ready:
+//
+//	h := &smsgw24.Handler{
+//		OnStatus: func(ctx context.Context, s *smsgw24.StatusUpdate) error {
+//			return store.SaveStatus(ctx, s.SMSID, s.Status)
+//		},
+//		OnText: func(ctx context.Context, m *smsgw24.TextMessage) error {
+//			return store.SaveMessage(ctx, m.SMSID, m.Address, m.Body)
+//		},
+//		Verifier: smsgw24.Token(os.Getenv("SMSGW24_TOKEN")),
+//	}
+//	http.Handle("POST /smsgw24", h)
+//
+// and in the gateway's device settings, both webhook URLs point at
+// https://your-host/smsgw24?token=SECRET. The Handler answers 200 only
+// once a callback returned nil, so the gateway may send again what your
+// code did not accept; a Deduplicator keeps the copies from reaching the
+// callbacks twice.
+//
+// # Verifying
+//
+// The gateway signs nothing: a secret in the webhook URL, checked by Token
+// in constant time, is how a receiver knows a call comes from its gateway.
+// IPAllowlist, StandardWebhooks (for a signing proxy in front), All and Any
+// cover other set-ups.
+//
+// # Statuses
+//
+// Status keeps the gateway's codes, which are out of numeric order: 1
+// pending, 3 queued, 2 taken by the phone, 6 sent, then a final 7
+// delivered or one of the failures. Supersedes follows that lifecycle, so
+// that an update arriving late never moves a stored status backwards, and
+// Message describes a status in English, German, Russian, Portuguese or
+// Spanish.
+//
+// Dates that a PHP DateTime object places in a named zone are read with
+// the system's time zone database; a program that runs where there is none
+// can import time/tzdata.
 package smsgw24
