@@ -44,7 +44,7 @@ var loadFixtures = sync.OnceValue(func() []Fixture {
 		if err != nil {
 			panic(err)
 		}
-		f, err := parseFixture(strings.TrimSuffix(path.Base(file), ".txt"), data)
+		f, err := ParseFixture(strings.TrimSuffix(path.Base(file), ".txt"), data)
 		if err != nil {
 			panic(err)
 		}
@@ -54,10 +54,13 @@ var loadFixtures = sync.OnceValue(func() []Fixture {
 	return fixtures
 })
 
-// parseFixture reads the fixture format of testdata/: header lines, a blank
-// line and the body; a file that starts with a blank line has no headers,
-// and one newline at the end of the file is not part of the body.
-func parseFixture(name string, data []byte) (Fixture, error) {
+// ParseFixture reads a fixture file, in the format of the fixtures in the
+// module's testdata/, for a test that keeps fixtures of its own: header
+// lines such as "Content-Type: application/json", a blank line, and the
+// body. A file that starts with a blank line has no headers, and one newline
+// at the end of the file is not part of the body. Headers other than
+// Content-Type are ignored. The fixture gets name as its Name.
+func ParseFixture(name string, data []byte) (Fixture, error) {
 	head, body, found := bytes.Cut(data, []byte("\n\n"))
 	if bytes.HasPrefix(data, []byte("\n")) {
 		head, body, found = nil, data[1:], true

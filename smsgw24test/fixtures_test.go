@@ -93,16 +93,16 @@ func TestFixturesAreCopies(t *testing.T) {
 }
 
 func TestParseFixtureFormat(t *testing.T) {
-	f, err := parseFixture("a", []byte("Content-Type: application/json\nX-Other: 1\n\n{\"sms_id\":1}\n"))
+	f, err := ParseFixture("a", []byte("Content-Type: application/json\nX-Other: 1\n\n{\"sms_id\":1}\n"))
 	require.NoError(t, err)
 	assert.Equal(t, Fixture{Name: "a", ContentType: "application/json", Body: []byte(`{"sms_id":1}`)}, f)
 
-	f, err = parseFixture("b", []byte("\n{\"sms_id\":1}\n\n"))
+	f, err = ParseFixture("b", []byte("\n{\"sms_id\":1}\n\n"))
 	require.NoError(t, err)
 	assert.Equal(t, Fixture{Name: "b", Body: []byte("{\"sms_id\":1}\n")}, f, "only one newline at the end is dropped")
 
-	_, err = parseFixture("c", []byte("Content-Type: application/json\n{\"sms_id\":1}\n"))
+	_, err = ParseFixture("c", []byte("Content-Type: application/json\n{\"sms_id\":1}\n"))
 	assert.ErrorContains(t, err, "no blank line")
-	_, err = parseFixture("d", []byte("not a header\n\nbody"))
+	_, err = ParseFixture("d", []byte("not a header\n\nbody"))
 	assert.ErrorContains(t, err, "colon")
 }

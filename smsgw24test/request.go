@@ -66,10 +66,10 @@ type RequestOptions struct {
 	EscapePlus bool
 
 	// Location is the zone of the phone's clock: dates are written in it,
-	// without a zone ("2025-06-02 14:10:11"), as the gateway writes them. nil means
-	// UTC, which is where a Handler without a Location reads them. Set it to
-	// the Handler's Location for the dates to read back as the same
-	// instants.
+	// without a zone ("2025-06-02 14:10:11"), as the gateway writes them.
+	// nil means UTC, which is where a Handler without a Location reads
+	// them. Set it to the Handler's Location for the dates to read back as
+	// the same instants.
 	Location *time.Location
 }
 
