@@ -144,6 +144,20 @@ func TestSendFileAndForm(t *testing.T) {
 	code, _, errOut = runCmd(t, "send", "-url", url, "-form", bad)
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, errOut, "holds no event to send as a form")
+
+	// A fixture file goes with its own Content-Type.
+	xml := filepath.Join("..", "..", "testdata", "invalid", "xml_body.txt")
+	code, out, _ = runCmd(t, "send", "-url", url, xml)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, out, "(file "+xml+": text/xml, ")
+	assert.Contains(t, out, "415 Unsupported Media Type")
+	code, out, errOut = runCmd(t, "send", "-url", url, filepath.Join("..", "..", "testdata", "status_v2_form.txt"))
+	assert.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, out, "application/x-www-form-urlencoded, ")
+	lines = readLines(t, stdout.String())
+	require.Len(t, lines, 7, "4 events, 2 rejects, 1 event")
+	assert.Equal(t, 415, lines[5].HTTPStatus)
+	assert.Equal(t, "status", lines[6].Kind)
 }
 
 // TestListenReadable: one readable line per event, with the time it

@@ -28,10 +28,12 @@ func send(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"  smsgw24 send [-url URL] [-form] [-token secret] NAME|FILE\n  smsgw24 send -list\n",
 		`Send posts one webhook as the gateway would, and prints the answer. NAME is
 one of the fixtures of package smsgw24test (send -list lists them), sent
-with its own Content-Type; FILE is a file holding one JSON body, such as
+with its own Content-Type. FILE is a file holding one JSON body, such as
 an event that listen -json printed (jq -c .event), sent as
-application/json. Send exits 1 when the answer is not 2xx, or no answer
-came; 2 when the command line is wrong.
+application/json; or a fixture file in the format of testdata/*.txt
+(headers, a blank line, the body), such as testdata/invalid/xml_body.txt.
+Send exits 1 when the answer is not 2xx, or no answer came; 2 when the
+command line is wrong.
 `,
 		`  smsgw24 send -token s3cret text_v2_form_plus_lost
   smsgw24 send -url https://staging.example.com/smsgw24 -token "$SMSGW24_TOKEN" -form my-status.json
@@ -86,18 +88,26 @@ came; 2 when the command line is wrong.
 	return exitOK
 }
 
-// load reads the body to send: a fixture called name, or else a file. With
+// load reads the body to send: a fixture called name, or else a file: a
+// JSON body, or a fixture file (.txt) in the format of testdata/. With
 // form, the event it holds is sent as a form instead. An error wrapping
 // fs.ErrNotExist means there is neither.
 func load(name string, form bool) (contentType string, body []byte, what string, err error) {
 	if f, ok := smsgw24test.LookupFixture(name); ok {
 		contentType, body, what = f.ContentType, f.Body, "fixture "+f.Name
 	} else {
-		body, err = os.ReadFile(name)
+		data, err := os.ReadFile(name)
 		if err != nil {
 			return "", nil, "", err
 		}
-		contentType, what = "application/json", "file "+name
+		contentType, body, what = "application/json", data, "file "+name
+		if strings.HasSuffix(name, ".txt") {
+			f, err := smsgw24test.ParseFixture(name, data)
+			if err != nil {
+				return "", nil, "", err
+			}
+			contentType, body = f.ContentType, f.Body
+		}
 	}
 	if form {
 		ev, err := smsgw24.Parse(contentType, body)
