@@ -1,0 +1,52 @@
+// demo_test.go runs demo in-process, and checks that it shows every fixture
+// decoded and the three rejects, and exits 0.
+
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-smsgw24/smsgw24"
+	"github.com/go-smsgw24/smsgw24/smsgw24test"
+)
+
+func TestDemo(t *testing.T) {
+	t.Setenv("LC_ALL", "C")
+	code, stdout, stderr := runCmd(t, "demo")
+	require.Equal(t, exitOK, code, stdout+stderr)
+	assert.Empty(t, stderr)
+
+	fixtures := smsgw24test.Fixtures()
+	for _, f := range fixtures {
+		ev, err := smsgw24.Parse(f.ContentType, f.Body)
+		require.NoError(t, err)
+		// The fixture's line, then what the receiver printed for it.
+		_, after, found := strings.Cut(stdout, "\n"+f.Name+" (")
+		require.True(t, found, "%s is shown", f.Name)
+		head, rest, _ := strings.Cut(after, "\n")
+		assert.True(t, strings.HasSuffix(head, "→ 200 OK"), "%s: %s", f.Name, head)
+		printed, _, _ := strings.Cut(rest, "\n")
+		assert.True(t, strings.HasPrefix(printed, "    "+string(ev.Kind())), "%s: %s", f.Name, printed)
+		assert.Contains(t, printed, " sms_id="+strconv.FormatInt(ev.ID(), 10)+" ", f.Name)
+	}
+	assert.Contains(t, stdout, "a wrong token → 403 Forbidden\n    rejected 403 POST /smsgw24: smsgw24: token rejected\n")
+	assert.Contains(t, stdout, "no token → 401 Unauthorized\n")
+	assert.Contains(t, stdout, "a body without sms_id → 422 Unprocessable Entity\n")
+	assert.Contains(t, stdout, "\n37 of 37 fixtures received and decoded, 3 of 3 bad requests rejected.\n")
+	assert.Contains(t, stdout, `status=7 delivered "Delivered"`)
+}
+
+func TestDemoInTheLocalesLanguage(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "ru_RU.UTF-8")
+	code, stdout, _ := runCmd(t, "demo")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "language of your locale (ru-RU)")
+	assert.Contains(t, stdout, `status=7 delivered "Доставлено"`)
+}

@@ -1,0 +1,76 @@
+// listen.go holds the listen command: a local receiver that prints each
+// webhook as it arrives, decoded, until Ctrl-C.
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"time"
+)
+
+const defaultAddr = "127.0.0.1:8080"
+
+func listen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCommand("listen",
+		"  smsgw24 listen [-addr host:port] [-token secret] [-json]\n",
+		`Listen receives webhooks as your server would, and prints each one as it
+arrives, decoded: one line per event with its kind, ids, channel, status
+(described in the language of your locale: LC_ALL, LC_MESSAGES or LANG),
+sender and text. A request it rejects is printed with the reason. It
+answers as smsgw24.Handler does: 200 for an event, 401 without the token,
+403 with a wrong one, 4xx for a body it cannot use. Any path is accepted.
+Ctrl-C stops it.
+
+The events go to stdout, everything else to stderr. With -json, each line
+of stdout is one JSON object, an event as the library marshals it (the
+gateway's field names) under "event":
+  {"kind":"text","event":{"sms_id":9911203,"type":"text","address":"+55...",...}}
+  {"kind":"rejected","http_status":403,"error":"smsgw24: token rejected","method":"POST","path":"/"}
+"kind" is status, text, image or rejected; jq -c .event gives back a body
+that send can post again.
+`,
+		`  smsgw24 listen -token s3cret
+  smsgw24 send -token s3cret status_v1_json     # in another terminal
+
+  To watch a real device: run listen where the gateway can reach it, e.g.
+  smsgw24 listen -addr :8080 -token "$SMSGW24_TOKEN", and set the device's
+  webhook URLs to http://YOUR-HOST:8080/?token=YOUR-TOKEN.
+`)
+	addr := c.fs.String("addr", defaultAddr, "listen on `host:port`; \":8080\" listens on every interface, port 0 on a free port")
+	token := c.fs.String("token", "", "accept only requests that carry this `secret` in the token query parameter\n(or an Authorization: Bearer header); without it every request is accepted")
+	asJSON := c.fs.Bool("json", false, "print one JSON object per line instead of a readable line")
+	if ok, code := c.parse(args, stdout, stderr); !ok {
+		return code
+	}
+	if len(c.args) > 0 {
+		return c.fail(stderr, fmt.Sprintf("unexpected argument %q", c.args[0]))
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "smsgw24 listen: %v\n", err)
+		return exitFailed
+	}
+	r := &receiver{out: stdout, json: *asJSON, lang: localeLanguage(os.Getenv), clock: time.Now}
+	srv := newServer(r.handler(*token))
+
+	fmt.Fprintf(stderr, "smsgw24 listen: listening on http://%s/ (any path)\n", ln.Addr())
+	if *token == "" {
+		fmt.Fprintln(stderr, "smsgw24 listen: no -token: every request is accepted")
+	} else {
+		fmt.Fprintln(stderr, "smsgw24 listen: requests must carry the token (?token=... in the webhook URL)")
+	}
+	fmt.Fprintln(stderr, "smsgw24 listen: Ctrl-C stops")
+
+	if err := serve(ctx, srv, ln); err != nil {
+		fmt.Fprintf(stderr, "smsgw24 listen: %v\n", err)
+		return exitFailed
+	}
+	events, rejects := r.counts()
+	fmt.Fprintf(stderr, "smsgw24 listen: stopped; events received: %d, requests rejected: %d\n", events, rejects)
+	return exitOK
+}

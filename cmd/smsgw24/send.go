@@ -1,0 +1,199 @@
+// send.go holds the send command, which posts a fixture or a JSON file to a
+// URL as the gateway would and prints the answer, and the HTTP client that
+// send and demo post with.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-smsgw24/smsgw24"
+	"github.com/go-smsgw24/smsgw24/smsgw24test"
+)
+
+const defaultURL = "http://" + defaultAddr + "/"
+
+func send(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCommand("send",
+		"  smsgw24 send [-url URL] [-form] [-token secret] NAME|FILE\n  smsgw24 send -list\n",
+		`Send posts one webhook as the gateway would, and prints the answer. NAME is
+one of the fixtures of package smsgw24test (send -list lists them), sent
+with its own Content-Type. FILE is a file holding one JSON body, such as
+an event that listen -json printed (jq -c .event), sent as
+application/json; or a fixture file in the format of testdata/*.txt
+(headers, a blank line, the body), such as testdata/invalid/xml_body.txt.
+Send exits 1 when the answer is not 2xx, or no answer came; 2 when the
+command line is wrong.
+`,
+		`  smsgw24 send -token s3cret text_v2_form_plus_lost
+  smsgw24 send -url https://staging.example.com/smsgw24 -token "$SMSGW24_TOKEN" -form my-status.json
+`)
+	target := c.fs.String("url", defaultURL, "post to this `URL`")
+	form := c.fs.Bool("form", false, "send the event that NAME or FILE holds as a form body (application/x-www-form-urlencoded),\nthe \"+\" of phone numbers unescaped as the gateway leaves it")
+	token := c.fs.String("token", "", "put this `secret` in the URL's token query parameter")
+	list := c.fs.Bool("list", false, "list the fixture names, one per line, and exit")
+	if ok, code := c.parse(args, stdout, stderr); !ok {
+		return code
+	}
+	if *list {
+		if len(c.args) > 0 {
+			return c.fail(stderr, "-list takes no NAME or FILE")
+		}
+		for _, f := range smsgw24test.Fixtures() {
+			fmt.Fprintln(stdout, f.Name)
+		}
+		return exitOK
+	}
+	if len(c.args) != 1 {
+		return c.fail(stderr, "name one fixture (see send -list) or one JSON file")
+	}
+	u, err := postURL(*target, *token)
+	if err != nil {
+		return c.fail(stderr, err.Error())
+	}
+
+	contentType, body, what, err := load(c.args[0], *form)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintf(stderr, "smsgw24 send: no fixture or file named %q (send -list lists the fixtures)\n", c.args[0])
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "smsgw24 send: %v\n", err)
+		return exitFailed
+	}
+	shown := contentType
+	if shown == "" {
+		shown = "no Content-Type"
+	}
+	fmt.Fprintf(stdout, "POST %s (%s: %s, %d bytes)\n", redact(u), what, shown, len(body))
+	a, err := post(ctx, newClient(), u, contentType, body)
+	if err != nil {
+		fmt.Fprintf(stderr, "smsgw24 send: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintln(stdout, a)
+	if !a.ok() {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// load reads the body to send: a fixture called name, or else a file: a
+// JSON body, or a fixture file (.txt) in the format of testdata/. With
+// form, the event it holds is sent as a form instead. An error wrapping
+// fs.ErrNotExist means there is neither.
+func load(name string, form bool) (contentType string, body []byte, what string, err error) {
+	if f, ok := smsgw24test.LookupFixture(name); ok {
+		contentType, body, what = f.ContentType, f.Body, "fixture "+f.Name
+	} else {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return "", nil, "", err
+		}
+		contentType, body, what = "application/json", data, "file "+name
+		if strings.HasSuffix(name, ".txt") {
+			f, err := smsgw24test.ParseFixture(name, data)
+			if err != nil {
+				return "", nil, "", err
+			}
+			contentType, body = f.ContentType, f.Body
+		}
+	}
+	if form {
+		ev, err := smsgw24.Parse(contentType, body)
+		if err != nil {
+			return "", nil, "", fmt.Errorf("-form: %s holds no event to send as a form: %w", what, err)
+		}
+		contentType, body = smsgw24test.Encode(ev, smsgw24test.RequestOptions{Form: true})
+		what += " as a form"
+	}
+	return contentType, body, what, nil
+}
+
+// postURL checks rawURL and puts token in its token query parameter.
+func postURL(rawURL, token string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("-url %q is not an http or https URL", rawURL)
+	}
+	if token != "" {
+		q := u.Query()
+		q.Set("token", token)
+		u.RawQuery = q.Encode()
+	}
+	return u, nil
+}
+
+// redact returns u for printing, with the value of its token parameter
+// hidden.
+func redact(u *url.URL) string {
+	q := u.Query()
+	if _, ok := q["token"]; !ok {
+		return u.Redacted()
+	}
+	q.Set("token", "REDACTED")
+	c := *u
+	c.RawQuery = q.Encode()
+	return c.Redacted()
+}
+
+// newClient returns the client that posts as the gateway: it follows no
+// redirect, so that one shows as the answer it is.
+func newClient() *http.Client {
+	return &http.Client{
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// answer is what a server answered to a post.
+type answer struct {
+	code   int
+	status string // such as "200 OK"
+	body   string // trimmed, and cut to a few KiB
+}
+
+func (a answer) ok() bool { return a.code >= 200 && a.code < 300 }
+
+func (a answer) String() string {
+	if a.body == "" {
+		return a.status
+	}
+	return a.status + " " + a.body
+}
+
+// post sends body to target with contentType (none if ""), and reads the
+// answer. Its errors show the URL without the token.
+func post(ctx context.Context, client *http.Client, target *url.URL, contentType string, body []byte) (answer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target.String(), bytes.NewReader(body))
+	if err != nil {
+		return answer{}, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			ue.URL = redact(target)
+		}
+		return answer{}, err
+	}
+	defer resp.Body.Close()
+	const maxAnswer = 4 << 10
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return answer{}, fmt.Errorf("reading the answer: %w", err)
+	}
+	return answer{code: resp.StatusCode, status: resp.Status, body: strings.TrimSpace(string(data))}, nil
+}

@@ -1,0 +1,19 @@
+// Package smsgw24test helps test code that receives SMSGateway24 webhooks
+// with package smsgw24, as httptest helps test code built on net/http.
+//
+// It builds the requests the gateway sends, as JSON or form bodies, in
+// either generation of the gateway's documents, with or without the token of
+// the webhook URL; it carries a named fixture for every variant and for the
+// odd shapes seen on the real wire; and its Recorder mounts a Handler and
+// keeps the events that the Handler's callbacks accepted.
+//
+// A test of a user's callback, in one line per request:
+//
+//	rec := smsgw24test.NewRecorder(&smsgw24.Handler{
+//		OnText:   saveMessage,
+//		Verifier: smsgw24.Token("s3cret"),
+//	})
+//	resp := rec.Serve(smsgw24test.NewFixtureRequest("text_v2_form_plus_lost",
+//		smsgw24test.RequestOptions{Token: "s3cret"}))
+//	// resp.Code == 200, rec.Texts()[0].Address == "+79001234567"
+package smsgw24test
