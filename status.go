@@ -56,6 +56,12 @@ var supportedLanguages = []language.Tag{
 
 var languageMatcher = language.NewMatcher(supportedLanguages)
 
+// Languages lists the languages of Status.Message: English (the fallback),
+// German, Russian, Portuguese and Spanish.
+func Languages() []language.Tag {
+	return append([]language.Tag(nil), supportedLanguages...)
+}
+
 // unknownText describes a code that no document lists, in the languages of
 // supportedLanguages.
 var unknownText = [5]string{

@@ -150,6 +150,12 @@ func TestEveryStatusHasEveryMessage(t *testing.T) {
 	assert.Equal(t, "Vom Telefon gesendet", StatusSent.Message(language.German))
 }
 
+func TestLanguages(t *testing.T) {
+	assert.Equal(t, []language.Tag{language.English, language.German, language.Russian, language.Portuguese, language.Spanish}, Languages())
+	Languages()[0] = language.French
+	assert.Equal(t, language.English, Languages()[0], "the list is a copy")
+}
+
 func TestParseStatus(t *testing.T) {
 	tests := []struct {
 		in   string

@@ -60,7 +60,8 @@ func TestFixtures(t *testing.T) {
 	for _, f := range all {
 		assert.NotContains(t, f.Name, ".")
 		assert.NotEmpty(t, f.Body, f.Name)
-		assert.False(t, bytes.HasSuffix(f.Body, []byte("\n")), "%s: the file's last newline is not part of the body", f.Name)
+		assert.False(t, bytes.HasSuffix(f.Body, []byte("\n")) && !bytes.HasSuffix(f.Body, []byte("\r\n")),
+			"%s: the file's last newline is not part of the body", f.Name)
 		ev, err := smsgw24.Parse(f.ContentType, f.Body)
 		require.NoError(t, err, f.Name)
 		assert.True(t, strings.HasPrefix(f.Name, string(ev.Kind())), "%s decodes to a %s", f.Name, ev.Kind())
@@ -74,7 +75,7 @@ func TestFixtures(t *testing.T) {
 	f, ok = LookupFixture("text_multipart.txt")
 	require.True(t, ok)
 	assert.Equal(t, "multipart/form-data; boundary=----gw24", f.ContentType)
-	assert.True(t, bytes.HasSuffix(f.Body, []byte("------gw24--\r")), "read as testdata's readFixture reads it")
+	assert.True(t, bytes.HasSuffix(f.Body, []byte("------gw24--\r\n")), "a multipart body ends in CRLF, as a sender posts it")
 	_, ok = LookupFixture("no_such_fixture")
 	assert.False(t, ok)
 }
