@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/text/language"
+
 	"github.com/go-smsgw24/smsgw24"
 	"github.com/go-smsgw24/smsgw24/smsgw24test"
 )
@@ -67,7 +69,11 @@ received and every bad request rejected.
 	fmt.Fprintf(stdout, "A receiver listens on %s, token required.\n", base)
 	fmt.Fprintf(stdout, "Every fixture of smsgw24test is posted to it as the gateway would post it,\n")
 	fmt.Fprintf(stdout, "and under each is what the receiver printed. Statuses are described in the\n")
-	fmt.Fprintf(stdout, "language of your locale (%s).\n\n", lang)
+	if described := describedIn(lang); described == lang {
+		fmt.Fprintf(stdout, "language of your locale (%s).\n\n", lang)
+	} else {
+		fmt.Fprintf(stdout, "language of your locale (%s) where there is one, here %s.\n\n", lang, described)
+	}
 
 	fixtures := smsgw24test.Fixtures()
 	received := 0
@@ -161,4 +167,16 @@ func (b *lockedBuffer) take() string {
 	s := b.buf.String()
 	b.buf.Reset()
 	return s
+}
+
+// describedIn returns the language, of those Status.Message speaks, that a
+// locale's tag gets: its own, or English.
+func describedIn(tag language.Tag) language.Tag {
+	base, _ := tag.Base()
+	for _, l := range smsgw24.Languages() {
+		if b, _ := l.Base(); b == base {
+			return tag
+		}
+	}
+	return language.English
 }

@@ -4,6 +4,8 @@
 package main
 
 import (
+	"golang.org/x/text/language"
+
 	"strconv"
 	"strings"
 	"testing"
@@ -49,4 +51,10 @@ func TestDemoInTheLocalesLanguage(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "language of your locale (ru-RU)")
 	assert.Contains(t, stdout, `status=7 delivered "Доставлено"`)
+}
+
+func TestDescribedIn(t *testing.T) {
+	for in, want := range map[string]string{"de-AT": "de-AT", "pt-BR": "pt-BR", "ru": "ru", "es-419": "es-419", "en-GB": "en-GB", "fr-FR": "en", "ja": "en"} {
+		assert.Equal(t, want, describedIn(language.MustParse(in)).String(), in)
+	}
 }
