@@ -1,0 +1,120 @@
+// image.go holds ImageFetcher, which downloads the image of an
+// ImageMessage with the guards that a URL from the network needs: HTTPS,
+// hosts on an allowlist (redirects included), a size cap and a timeout.
+
+package smsgw24
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultImageHosts are the hosts the gateway stores images on.
+var DefaultImageHosts = []string{"smsgateway24.s3.eu-central-1.amazonaws.com"}
+
+// Defaults of ImageFetcher.
+const (
+	DefaultImageMaxBytes = 10 << 20 // 10 MiB
+	DefaultImageTimeout  = 30 * time.Second
+)
+
+// Errors of ImageFetcher.
+var (
+	// ErrImageURLNotAllowed: the URL, or a redirect, is not HTTPS or names a
+	// host that is not allowed.
+	ErrImageURLNotAllowed = errors.New("smsgw24: image URL not allowed")
+	// ErrImageTooLarge: the image is longer than MaxBytes.
+	ErrImageTooLarge = errors.New("smsgw24: image too large")
+)
+
+// ImageFetcher downloads images that ImageMessage.ImageURL points at. Since
+// that URL came over the network, it fetches only HTTPS URLs on the hosts
+// it allows, follows redirects only to those, and reads at most MaxBytes.
+// Its zero value is ready to use, with the defaults below.
+type ImageFetcher struct {
+	// Client makes the requests; nil means a client with
+	// DefaultImageTimeout. Its CheckRedirect is replaced by the allowlist.
+	Client *http.Client
+	// AllowedHosts are the hosts (host or host:port, as in a URL) that
+	// images may come from; nil means DefaultImageHosts.
+	AllowedHosts []string
+	// MaxBytes caps an image; 0 means DefaultImageMaxBytes.
+	MaxBytes int64
+}
+
+// Fetch downloads the image at imageURL and returns its bytes and
+// Content-Type. The errors wrap ErrImageURLNotAllowed or ErrImageTooLarge
+// where those are the cause.
+func (f *ImageFetcher) Fetch(ctx context.Context, imageURL string) (data []byte, contentType string, err error) {
+	u, err := url.Parse(imageURL)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", ErrImageURLNotAllowed, err)
+	}
+	if err := f.allowed(u); err != nil {
+		return nil, "", err
+	}
+	client := http.Client{Timeout: DefaultImageTimeout}
+	if f.Client != nil {
+		client = *f.Client
+	}
+	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("smsgw24: too many redirects")
+		}
+		return f.allowed(req.URL)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, "", err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, "", fmt.Errorf("smsgw24: fetching image: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("smsgw24: fetching image: %s", resp.Status)
+	}
+	limit := f.MaxBytes
+	if limit <= 0 {
+		limit = DefaultImageMaxBytes
+	}
+	if resp.ContentLength > limit {
+		return nil, "", fmt.Errorf("%w: %d bytes, the limit is %d", ErrImageTooLarge, resp.ContentLength, limit)
+	}
+	data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("smsgw24: fetching image: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, "", fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, limit)
+	}
+	return data, resp.Header.Get("Content-Type"), nil
+}
+
+// allowed checks a URL against the scheme and the allowlist. Its error
+// names the host, never the URL's path or query.
+func (f *ImageFetcher) allowed(u *url.URL) error {
+	if u.Scheme != "https" {
+		return fmt.Errorf("%w: scheme %q, want https", ErrImageURLNotAllowed, u.Scheme)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%w: URL carries user information", ErrImageURLNotAllowed)
+	}
+	hosts := f.AllowedHosts
+	if hosts == nil {
+		hosts = DefaultImageHosts
+	}
+	for _, h := range hosts {
+		if strings.EqualFold(u.Host, h) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: host %q", ErrImageURLNotAllowed, u.Host)
+}
