@@ -666,3 +666,41 @@ func FuzzStandardWebhooks(f *testing.F) {
 		assert.Contains(t, strings.Split(sigs, " "), want)
 	})
 }
+
+// FuzzTokenQuery holds Token to url.ParseQuery: whatever the query, a
+// request is accepted exactly when one of the token parameters that
+// url.ParseQuery decodes is a secret, and answered ErrNoToken exactly when
+// it decodes none that is not empty.
+func FuzzTokenQuery(f *testing.F) {
+	const secret = "fuzz-secret-7d2b0a"
+	for _, q := range []string{
+		"token=" + secret, "token=old", "a=1&token=" + secret + "&b=2", "token=&token=" + secret,
+		"tok%65n=" + secret, "token=fuzz%2Dsecret-7d2b0a", "token=" + secret + ";x=1", "token=%zz&token=" + secret,
+		"token=a+b", "token", "=token&token==", strings.Repeat("a=1&", 70) + "token=" + secret,
+	} {
+		f.Add(q)
+	}
+	v := smsgw24.Token(secret)
+	f.Fuzz(func(t *testing.T, rawQuery string) {
+		r := newRequest("/hook", nil)
+		r.URL.RawQuery = rawQuery
+		err := v.Verify(r, nil)
+
+		values, _ := url.ParseQuery(rawQuery)
+		presented, match := false, false
+		for _, tok := range values["token"] {
+			if tok != "" {
+				presented = true
+				match = match || tok == secret
+			}
+		}
+		switch {
+		case match:
+			require.NoError(t, err)
+		case presented:
+			require.Equal(t, smsgw24.ErrBadToken, err)
+		default:
+			require.Equal(t, smsgw24.ErrNoToken, err)
+		}
+	})
+}
