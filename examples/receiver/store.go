@@ -16,14 +16,34 @@ import (
 type store struct {
 	mu       sync.Mutex
 	statuses *fifo[int64, smsgw24.Status] // by sms_id
-	seen     *fifo[string, struct{}]      // smsgw24.EventKey of every event handled
+	seen     *fifo[eventKey, struct{}]    // every event handled
 
 	callbacks, distinct, texts, images int64 // under mu
 	duplicates, busy, rejections       atomic.Int64
 }
 
 func newStore(keep int) *store {
-	return &store{statuses: newFIFO[int64, smsgw24.Status](keep), seen: newFIFO[string, struct{}](keep)}
+	return &store{statuses: newFIFO[int64, smsgw24.Status](keep), seen: newFIFO[eventKey, struct{}](keep)}
+}
+
+// eventKey tells events apart as smsgw24.EventKey does: a status update by
+// sms_id and status, a message by device and sms_id. Unlike the string, it
+// holds no pointer, so that the garbage collector need not scan the set.
+type eventKey struct {
+	kind byte
+	a, b int64
+}
+
+func keyOf(ev smsgw24.Event) eventKey {
+	switch e := ev.(type) {
+	case *smsgw24.StatusUpdate:
+		return eventKey{kind: 's', a: e.SMSID, b: int64(e.Status)}
+	case *smsgw24.TextMessage:
+		return eventKey{kind: 't', a: e.DeviceID, b: e.SMSID}
+	case *smsgw24.ImageMessage:
+		return eventKey{kind: 'i', a: e.DeviceID, b: e.SMSID}
+	}
+	return eventKey{b: ev.ID()}
 }
 
 // stats is the answer of GET /stats.
@@ -51,7 +71,7 @@ func (s *store) stats() stats {
 // handled counts a callback for ev. Under mu.
 func (s *store) handled(ev smsgw24.Event) {
 	s.callbacks++
-	key := smsgw24.EventKey(ev)
+	key := keyOf(ev)
 	if _, ok := s.seen.get(key); !ok {
 		s.distinct++
 		s.seen.put(key, struct{}{})
