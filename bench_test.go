@@ -138,11 +138,10 @@ func (w *benchWriter) reset() {
 // None of the others checks the token or tells the event's kind apart.
 func BenchmarkHandler(b *testing.B) {
 	const token = "bench-token-0123456789"
-	var handled int
 	ours := &Handler{
-		OnStatus: func(context.Context, *StatusUpdate) error { handled++; return nil },
-		OnText:   func(context.Context, *TextMessage) error { handled++; return nil },
-		OnImage:  func(context.Context, *ImageMessage) error { handled++; return nil },
+		OnStatus: func(context.Context, *StatusUpdate) error { return nil },
+		OnText:   func(context.Context, *TextMessage) error { return nil },
+		OnImage:  func(context.Context, *ImageMessage) error { return nil },
 		Verifier: Token(token),
 	}
 	validate := validator.New()
@@ -208,5 +207,4 @@ func BenchmarkHandler(b *testing.B) {
 			})
 		}
 	}
-	_ = handled
 }
