@@ -69,6 +69,7 @@ type config struct {
 	keep        int
 	token       string
 	receiverLog string
+	quiet       bool
 	serveEmpty  bool
 	addr        string
 	verbose     bool
@@ -88,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.keep, "keep", 20_000, "the receiver's -keep: events it remembers; must exceed -copy-lag")
 	fs.StringVar(&c.token, "token", "loadtest-token-5f1c", "token the receiver is started with and the requests carry")
 	fs.StringVar(&c.receiverLog, "receiver-log", os.DevNull, "file for the receiver's log")
+	fs.BoolVar(&c.quiet, "quiet", false, "start the receiver with -log-level WARN, without its log record per event")
 	fs.BoolVar(&c.serveEmpty, "serve-empty", false, "serve an empty net/http handler on -addr instead (the baseline target)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "address for -serve-empty")
 	fs.BoolVar(&c.verbose, "v", false, "print every memory sample")
@@ -133,7 +135,11 @@ func loadtest(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	}
 	defer empty.stop()
 	recv := &target{name: "receiver"}
-	if err := recv.start(exec.Command(c.receiver, "-addr", "127.0.0.1:0", "-token", c.token, "-keep", strconv.Itoa(c.keep)), logFile); err != nil {
+	args := []string{"-addr", "127.0.0.1:0", "-token", c.token, "-keep", strconv.Itoa(c.keep)}
+	if c.quiet {
+		args = append(args, "-log-level", "WARN")
+	}
+	if err := recv.start(exec.Command(c.receiver, args...), logFile); err != nil {
 		return err
 	}
 	defer recv.stop()
@@ -141,7 +147,12 @@ func loadtest(ctx context.Context, c config, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "machine: %d CPUs, %s, %s %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(stdout, "load: %s per target in %d rounds, %d connections; new events (status, text, image in turn), every %d-th sent twice at once,\n",
 		c.duration, c.rounds, c.conns, c.pairEvery)
-	fmt.Fprintf(stdout, "      every %d-th request followed by a copy of the event %d before; the receiver keeps %d events\n\n", c.copyEvery, c.copyLag, c.keep)
+	logged := "logs each event"
+	if c.quiet {
+		logged = "logs warnings only"
+	}
+	fmt.Fprintf(stdout, "      every %d-th request followed by a copy of the event %d before; the receiver keeps %d events and %s\n\n",
+		c.copyEvery, c.copyLag, c.keep, logged)
 
 	targets := []*target{empty, recv}
 	for _, t := range targets {
