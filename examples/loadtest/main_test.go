@@ -1,3 +1,5 @@
+//go:build linux
+
 // main_test.go checks the generator's pieces: the requests it writes, the
 // answers it reads, and a short drive of the empty handler in-process.
 
