@@ -1,11 +1,14 @@
 // fuzz_test.go fuzzes the decoders: Parse as a whole, and the JSON and form
 // scanners of wire.go against encoding/json and net/url, which they must
-// agree with wherever those accept the input.
+// agree with wherever those accept the input; and the Handler as a whole.
 
 package smsgw24
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"reflect"
@@ -130,5 +133,92 @@ func FuzzScanForm(f *testing.F) {
 			got[string(field.name)] = append(got[string(field.name)], string(field.value))
 		}
 		assert.Equal(t, want, got)
+	})
+}
+
+// FuzzCheckIdentity holds the check Parse makes to Validate: the same
+// verdict and the same error for every sms_id and status.
+func FuzzCheckIdentity(f *testing.F) {
+	for _, seed := range [][2]int64{{1, 7}, {0, 7}, {-1, 7}, {1, 0}, {0, 0}, {-5, 0}, {1 << 62, -3}, {-1 << 63, 101}} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, smsID, status int64) {
+		for _, ev := range []Event{
+			&StatusUpdate{SMSID: smsID, Status: Status(status)},
+			&TextMessage{SMSID: smsID},
+			&ImageMessage{SMSID: smsID},
+		} {
+			require.Equal(t, ev.Validate(), checkIdentity(ev), "%T", ev)
+		}
+	})
+}
+
+// FuzzServeHTTP serves whatever body, media type and credential to a
+// Handler with a token and a small cap. It never panics; it answers 200
+// only to a request with the token and a body Parse accepts, after the
+// callback received that very event; every other answer is a 4xx that
+// reached no callback.
+func FuzzServeHTTP(f *testing.F) {
+	add := func(contentType string, body []byte) {
+		for credential := range uint8(4) {
+			f.Add(contentType, body, credential)
+		}
+	}
+	addFixtureSeeds(f, add)
+	hostile, err := filepath.Glob("testdata/hostile/*.txt")
+	require.NoError(f, err)
+	for _, file := range hostile {
+		add(readFixture(f, file))
+	}
+	const maxBody = 4 << 10
+	f.Fuzz(func(t *testing.T, contentType string, body []byte, credential uint8) {
+		rec := &recorder{}
+		h := rec.handler()
+		h.MaxBodyBytes = maxBody
+		target := "/hook"
+		switch credential % 4 {
+		case 0:
+			target += "?token=" + testToken
+		case 3:
+			target += "?token=guess"
+		}
+		r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		if credential%4 == 1 {
+			r.Header.Set("Authorization", "Bearer "+testToken)
+		}
+		w := serve(h, r)
+
+		if w.Code == http.StatusOK {
+			require.Less(t, credential%4, uint8(2), "accepted without the token")
+			require.LessOrEqual(t, len(body), maxBody)
+			ev, err := Parse(contentType, body)
+			require.NoError(t, err, "answered 200 to a body Parse rejects")
+			require.Positive(t, ev.ID())
+			require.Equal(t, 1, rec.count())
+			require.Equal(t, ev, rec.events[0])
+			return
+		}
+		require.Zero(t, rec.count(), "a rejected request reached a callback")
+		require.True(t, w.Code >= 400 && w.Code < 500, "answered %d", w.Code)
+		var answer struct {
+			Error  string `json:"error"`
+			Status int    `json:"status"`
+		}
+		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &answer), w.Body.String())
+		require.Equal(t, w.Code, answer.Status)
+		require.NotEmpty(t, answer.Error)
+		switch { // the body is read, and capped, before the credential is checked
+		case len(body) > maxBody:
+			require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
+		case credential%4 == 2:
+			require.Equal(t, http.StatusUnauthorized, w.Code)
+		case credential%4 == 3:
+			require.Equal(t, http.StatusForbidden, w.Code)
+		default:
+			_, err := Parse(contentType, body)
+			require.Error(t, err, "answered %d to a body Parse accepts", w.Code)
+			require.Equal(t, decodeStatus(err), w.Code)
+		}
 	})
 }

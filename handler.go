@@ -6,7 +6,6 @@
 package smsgw24
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -116,8 +116,12 @@ var (
 )
 
 // bodyBuffers keep request bodies between requests: Parse copies what it
-// keeps, so a buffer is free again once the request is answered.
-var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// keeps, so a buffer is free again once the request is answered. They are
+// held by pointer so that putting one back does not allocate.
+var bodyBuffers = sync.Pool{New: func() any {
+	buf := make([]byte, 0, 2048)
+	return &buf
+}}
 
 // ServeHTTP handles one webhook request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -126,14 +130,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusMethodNotAllowed, ErrMethodNotAllowed)
 		return
 	}
-	buf := bodyBuffers.Get().(*bytes.Buffer)
+	buf := bodyBuffers.Get().(*[]byte)
+	body, err := h.readBody(r, (*buf)[:0])
 	defer func() {
-		if buf.Cap() <= 2*DefaultMaxBodyBytes {
-			buf.Reset()
+		if cap(body) > cap(*buf) {
+			*buf = body
+		}
+		if cap(*buf) <= 2*DefaultMaxBodyBytes {
+			*buf = (*buf)[:0]
 			bodyBuffers.Put(buf)
 		}
 	}()
-	body, err := h.readBody(r, buf)
 	if err != nil {
 		status := http.StatusBadRequest
 		if errors.Is(err, ErrBodyTooLarge) {
@@ -161,29 +168,42 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.handle(w, r, ev)
 }
 
-// readBody reads the body into buf, up to the cap.
-func (h *Handler) readBody(r *http.Request, buf *bytes.Buffer) ([]byte, error) {
+// readBody reads the body into buf, up to the cap, and returns it. The
+// returned slice may have grown out of buf, even with an error.
+func (h *Handler) readBody(r *http.Request, buf []byte) ([]byte, error) {
 	limit := h.MaxBodyBytes
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
 	if r.ContentLength > limit {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", ErrBodyTooLarge, r.ContentLength, limit)
+		return buf, fmt.Errorf("%w: %d bytes, the limit is %d", ErrBodyTooLarge, r.ContentLength, limit)
 	}
 	if r.Body == nil {
-		return nil, nil
+		return buf, nil
 	}
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1)
+		buf = slices.Grow(buf, int(r.ContentLength)+1)
 	}
-	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%w: reading the body: %v", ErrMalformedBody, err)
+	// Read at most limit+1 bytes, to tell a body at the cap from one over
+	// it, straight into buf: no reader is wrapped around the body.
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 512)
+		}
+		end := min(int64(cap(buf)), limit+1)
+		n, err := r.Body.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return buf, fmt.Errorf("%w: reading the body: %v", ErrMalformedBody, err)
+		}
 	}
-	if n > limit {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	if int64(len(buf)) > limit {
+		return buf, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
 func decodeStatus(err error) int {
@@ -363,8 +383,13 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 
 var okBody = []byte("{\"ok\":true}\n")
 
+// jsonContentType is the Content-Type of every 200. One slice serves every
+// answer, as header values are only read once set; a middleware that adds
+// to it gets a copy, as its capacity is full.
+var jsonContentType = []string{"application/json"}
+
 func writeOK(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(okBody)
 }

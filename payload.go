@@ -239,7 +239,7 @@ func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := ev.Validate(); err != nil {
+	if err := checkIdentity(ev); err != nil {
 		return nil, err
 	}
 	return ev, nil
@@ -326,6 +326,40 @@ var wireNames = map[Kind][]wireName{
 	KindImage:  {nameSMSID, nameAddress, nameBody, nameDate, nameDateSent, nameInternalID, nameChannelID, nameSIM, nameDeviceID, nameDeviceName, nameType, nameImageURL},
 }
 
+// nameSet is a set of wireNames, one bit each.
+type nameSet uint32
+
+func (s nameSet) has(n wireName) bool { return s&(1<<n) != 0 }
+
+// acceptedNames is wireNames as sets, to look up without a map.
+var acceptedNames = func() (sets struct{ status, text, image nameSet }) {
+	for kind, names := range wireNames {
+		var set nameSet
+		for _, n := range names {
+			set |= 1 << n
+		}
+		switch kind {
+		case KindStatus:
+			sets.status = set
+		case KindText:
+			sets.text = set
+		case KindImage:
+			sets.image = set
+		}
+	}
+	return sets
+}()
+
+func acceptedBy(kind Kind) nameSet {
+	switch kind {
+	case KindStatus:
+		return acceptedNames.status
+	case KindImage:
+		return acceptedNames.image
+	}
+	return acceptedNames.text
+}
+
 // record is every typed value a body can hold, before it becomes the event
 // of its kind. It is the one place where wire fields get their meaning,
 // whatever the encoding was.
@@ -374,10 +408,10 @@ func asciiEqualFold(b []byte, s string) bool {
 // assemble turns the scanned fields into an event.
 func (st *wireState) assemble(loc *time.Location) (Event, error) {
 	r := record{kind: classify(st.fields)}
-	accepted := wireNames[r.kind]
+	accepted := acceptedBy(r.kind)
 	for _, f := range st.fields {
 		name := f.known
-		if name == nameUnknown || !slices.Contains(accepted, name) {
+		if name == nameUnknown || !accepted.has(name) {
 			r.keep(f)
 			continue
 		}
@@ -566,6 +600,33 @@ func (e *TextMessage) Validate() error { return validateEvent(e) }
 // Validate checks that the message is usable: a positive SMSID. It wraps
 // ErrMissingField or ErrInvalidField.
 func (e *ImageMessage) Validate() error { return validateEvent(e) }
+
+// checkIdentity does for the events Parse builds what Validate does, with
+// the same errors, without the validator's reflection: a positive sms_id
+// and, for a status update, a non-zero status.
+func checkIdentity(ev Event) error {
+	var id int64
+	status := StatusPending // any non-zero status
+	switch e := ev.(type) {
+	case *StatusUpdate:
+		id, status = e.SMSID, e.Status
+	case *TextMessage:
+		id = e.SMSID
+	case *ImageMessage:
+		id = e.SMSID
+	default:
+		return ev.Validate()
+	}
+	switch {
+	case id == 0:
+		return &FieldError{Field: "sms_id", Reason: "is absent", Err: ErrMissingField}
+	case id < 0:
+		return &FieldError{Field: "sms_id", Reason: "is out of range", Err: ErrInvalidField}
+	case status == 0:
+		return &FieldError{Field: "status_id", Reason: "is absent", Err: ErrMissingField}
+	}
+	return nil
+}
 
 func validateEvent(e Event) error {
 	err := validate.Struct(e)

@@ -666,3 +666,89 @@ func FuzzStandardWebhooks(f *testing.F) {
 		assert.Contains(t, strings.Split(sigs, " "), want)
 	})
 }
+
+// FuzzTokenQuery holds Token to url.ParseQuery: whatever the query, a
+// request is accepted exactly when one of the token parameters that
+// url.ParseQuery decodes is a secret, and answered ErrNoToken exactly when
+// it decodes none that is not empty.
+func FuzzTokenQuery(f *testing.F) {
+	const secret = "fuzz-secret-7d2b0a"
+	for _, q := range []string{
+		"token=" + secret, "token=old", "a=1&token=" + secret + "&b=2", "token=&token=" + secret,
+		"tok%65n=" + secret, "token=fuzz%2Dsecret-7d2b0a", "token=" + secret + ";x=1", "token=%zz&token=" + secret,
+		"token=a+b", "token", "=token&token==", strings.Repeat("a=1&", 70) + "token=" + secret,
+	} {
+		f.Add(q)
+	}
+	v := smsgw24.Token(secret)
+	f.Fuzz(func(t *testing.T, rawQuery string) {
+		r := newRequest("/hook", nil)
+		r.URL.RawQuery = rawQuery
+		err := v.Verify(r, nil)
+
+		values, _ := url.ParseQuery(rawQuery)
+		presented, match := false, false
+		for _, tok := range values["token"] {
+			if tok != "" {
+				presented = true
+				match = match || tok == secret
+			}
+		}
+		switch {
+		case match:
+			require.NoError(t, err)
+		case presented:
+			require.Equal(t, smsgw24.ErrBadToken, err)
+		default:
+			require.Equal(t, smsgw24.ErrNoToken, err)
+		}
+	})
+}
+
+// FuzzIPAllowlist: whatever RemoteAddr and X-Forwarded-For hold, Verify
+// does not panic, an error is of the class ErrForbidden alone, an accepted
+// client lies in Allow, and a peer that is not a
+// trusted proxy cannot change the verdict with X-Forwarded-For.
+func FuzzIPAllowlist(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"203.0.113.7:5555", ""}, {"10.0.0.5:80", "203.0.113.7"}, {"10.0.0.5:80", "1.1.1.1, 203.0.113.7, 192.0.2.1"},
+		{"[2001:db8:1::42]:443", ""}, {"[::ffff:203.0.113.7]:1", "x"}, {"10.0.0.5:80", "[2001:db8:1::9]:4711,,"},
+		{"not-an-ip", ""}, {"", "203.0.113.7"}, {"[fe80::1%eth0]:80", "fe80::1%eth0"}, {"10.0.0.5", "10.1.1.1, 10.2.2.2"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	allow, err := smsgw24.ParsePrefixes("203.0.113.7", "198.51.100.0/24", "2001:db8:1::/48")
+	require.NoError(f, err)
+	proxies, err := smsgw24.ParsePrefixes("10.0.0.0/8", "192.0.2.1")
+	require.NoError(f, err)
+	l := &smsgw24.IPAllowlist{Allow: allow, TrustedProxies: proxies}
+
+	f.Fuzz(func(t *testing.T, remote, xff string) {
+		r := newRequest("/hook", map[string][]string{"X-Forwarded-For": {xff}})
+		r.RemoteAddr = remote
+		err := l.Verify(r, nil)
+		client, cerr := l.ClientAddr(r)
+		if err != nil {
+			require.ErrorIs(t, err, smsgw24.ErrForbidden)
+			require.NotErrorIs(t, err, smsgw24.ErrUnauthenticated)
+		} else {
+			require.NoError(t, cerr)
+			require.True(t, slicesContainsAddr(allow, client), "accepted %s", client)
+		}
+
+		bare := newRequest("/hook", nil)
+		bare.RemoteAddr = remote
+		if peer, perr := netip.ParseAddrPort(remote); perr == nil && !slicesContainsAddr(proxies, peer.Addr().WithZone("").Unmap()) {
+			require.Equal(t, err == nil, l.Verify(bare, nil) == nil, "X-Forwarded-For from an untrusted peer changed the verdict")
+		}
+	})
+}
+
+func slicesContainsAddr(prefixes []netip.Prefix, a netip.Addr) bool {
+	for _, p := range prefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}

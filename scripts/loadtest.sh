@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# scripts/loadtest.sh: build the example receiver and the load generator,
+# then drive the receiver and an empty net/http handler, both on 127.0.0.1
+# only, for a bounded time each (10 s by default), and report throughput,
+# latency, errors, callbacks and memory. It needs nothing but Go; the
+# generator is examples/loadtest. Flags go to the generator, for example:
+#
+#	scripts/loadtest.sh -duration 30s -c 64
+#	scripts/loadtest.sh -h
+#
+# It exits 1 when a check fails: an error answer, callbacks that do not
+# match the distinct events, or memory that keeps growing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v go >/dev/null; then
+	echo "loadtest.sh: Go 1.26 or later is needed: https://go.dev/dl/" >&2
+	exit 2
+fi
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -o "$bin/receiver" ./examples/receiver
+go build -o "$bin/loadtest" ./examples/loadtest
+"$bin/loadtest" -receiver "$bin/receiver" "$@"
