@@ -136,23 +136,6 @@ func FuzzScanForm(f *testing.F) {
 	})
 }
 
-// FuzzCheckIdentity holds the check Parse makes to Validate: the same
-// verdict and the same error for every sms_id and status.
-func FuzzCheckIdentity(f *testing.F) {
-	for _, seed := range [][2]int64{{1, 7}, {0, 7}, {-1, 7}, {1, 0}, {0, 0}, {-5, 0}, {1 << 62, -3}, {-1 << 63, 101}} {
-		f.Add(seed[0], seed[1])
-	}
-	f.Fuzz(func(t *testing.T, smsID, status int64) {
-		for _, ev := range []Event{
-			&StatusUpdate{SMSID: smsID, Status: Status(status)},
-			&TextMessage{SMSID: smsID},
-			&ImageMessage{SMSID: smsID},
-		} {
-			require.Equal(t, ev.Validate(), checkIdentity(ev), "%T", ev)
-		}
-	})
-}
-
 // FuzzServeHTTP serves whatever body, media type and credential to a
 // Handler with a token and a small cap. It never panics; it answers 200
 // only to a request with the token and a body Parse accepts, after the

@@ -239,7 +239,7 @@ func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkIdentity(ev); err != nil {
+	if err := ev.Validate(); err != nil {
 		return nil, err
 	}
 	return ev, nil
@@ -600,33 +600,6 @@ func (e *TextMessage) Validate() error { return validateEvent(e) }
 // Validate checks that the message is usable: a positive SMSID. It wraps
 // ErrMissingField or ErrInvalidField.
 func (e *ImageMessage) Validate() error { return validateEvent(e) }
-
-// checkIdentity does for the events Parse builds what Validate does, with
-// the same errors, without the validator's reflection: a positive sms_id
-// and, for a status update, a non-zero status.
-func checkIdentity(ev Event) error {
-	var id int64
-	status := StatusPending // any non-zero status
-	switch e := ev.(type) {
-	case *StatusUpdate:
-		id, status = e.SMSID, e.Status
-	case *TextMessage:
-		id = e.SMSID
-	case *ImageMessage:
-		id = e.SMSID
-	default:
-		return ev.Validate()
-	}
-	switch {
-	case id == 0:
-		return &FieldError{Field: "sms_id", Reason: "is absent", Err: ErrMissingField}
-	case id < 0:
-		return &FieldError{Field: "sms_id", Reason: "is out of range", Err: ErrInvalidField}
-	case status == 0:
-		return &FieldError{Field: "status_id", Reason: "is absent", Err: ErrMissingField}
-	}
-	return nil
-}
 
 func validateEvent(e Event) error {
 	err := validate.Struct(e)
