@@ -211,6 +211,8 @@ func Parse(contentType string, body []byte) (Event, error) {
 // The errors wrap ErrEmptyBody, ErrMalformedBody, ErrUnsupportedMediaType,
 // ErrMissingField or ErrInvalidField.
 func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
+	// A byte order mark before JSON may be ignored (RFC 8259), and so it is.
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, ErrEmptyBody
 	}

@@ -62,6 +62,7 @@ var fixtureEvents = map[string]Event{
 		SendTo: "+4915112345678", Channel: ChannelSIM2, DeviceID: 12345},
 	"status_json_under_form_header.txt": &StatusUpdate{SMSID: 3281472, Status: StatusTakenByPhone, StatusMessage: "SMS taken by phone",
 		SendTo: "+4915112345678", Channel: ChannelSIM1, DeviceID: 12345},
+	"status_json_byte_order_mark.txt": &StatusUpdate{SMSID: 3281524, Status: StatusDelivered},
 	"status_json_no_content_type.txt": &StatusUpdate{SMSID: 3281473, Status: StatusQueued, StatusMessage: "Queued for sending",
 		SendTo: "+4915112345678", SentTime: utc(2025, 6, 2, 12, 8, 0, 0), Channel: ChannelSIM1, DeviceID: 12345},
 
@@ -387,6 +388,8 @@ func TestParseWhole(t *testing.T) {
 		{"9223372036854775808", 0, false},
 		{"99999999999999999999", 0, false},
 		{"1e3", 1000, true}, {"12.0", 12, true}, {"12.5", 0, false},
+		{"9007199254740993.0", 9007199254740993, true}, {"9007199254740993.000", 9007199254740993, true},
+		{"9007199254740993e0", 0, false}, {"9.007199254740993e15", 0, false}, {"9007199254740991e0", 9007199254740991, true}, {"9007199254740992e0", 0, false},
 		{"1e400", 0, false}, {"", 0, false}, {"-", 0, false}, {"abc", 0, false}, {"0x10", 0, false},
 	}
 	for _, tt := range tests {
@@ -433,6 +436,12 @@ func TestFormEscapes(t *testing.T) {
 	assert.Equal(t, "100% sure, 50%%zz%", msg.Body, "a '%' that starts no escape is kept")
 	assert.Equal(t, "", msg.Address)
 	assert.Equal(t, Extra{"": json.RawMessage(`"x"`)}, msg.Extra)
+}
+
+func TestFormNamesAreTrimmed(t *testing.T) {
+	ev, err := Parse("application/x-www-form-urlencoded", []byte("  sms_id=1&\r\nstatus_id=7&+sendto+=+79001234567\r\n"))
+	require.NoError(t, err)
+	assert.Equal(t, &StatusUpdate{SMSID: 1, Status: StatusDelivered, SendTo: "+79001234567"}, ev)
 }
 
 func TestTooManyFields(t *testing.T) {

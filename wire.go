@@ -443,7 +443,9 @@ func (st *wireState) scanForm(data []byte) error {
 			continue
 		}
 		name, value, _ := bytes.Cut(pair, []byte{'='})
-		if err := st.add(rawField{name: st.unescapeForm(name), value: st.unescapeForm(value), kind: kindString}); err != nil {
+		// Space around a name ("\r\nsms_id" after a line break) is no part of it.
+		name = bytes.TrimSpace(st.unescapeForm(name))
+		if err := st.add(rawField{name: name, value: st.unescapeForm(value), kind: kindString}); err != nil {
 			return err
 		}
 	}
@@ -501,6 +503,9 @@ func (st *wireState) scanMultipart(data []byte, boundary string) error {
 		}
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
+			if n == 0 {
+				return fmt.Errorf("%w: multipart body has no part with the boundary its Content-Type names", ErrMalformedBody)
+			}
 			return nil
 		}
 		if err != nil {
@@ -828,14 +833,22 @@ func parseWhole(v []byte) (int64, bool) {
 	return 0, false
 }
 
+// parseWholeFloat reads a whole number written as "12.0" or "1e3". Beyond
+// 2^53 a float no longer holds every whole number, so one that large counts
+// only when written with zeros after the point, which are read exactly.
 func parseWholeFloat(v []byte) (int64, bool) {
 	for _, c := range v {
 		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
 			return 0, false // not a number at all: spare ParseFloat its error
 		}
 	}
+	if whole, frac, ok := bytes.Cut(v, []byte{'.'}); ok && len(frac) > 0 && len(bytes.Trim(frac, "0")) == 0 && len(whole) > 0 {
+		if n, ok := parseWhole(whole); ok {
+			return n, true
+		}
+	}
 	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil || f != float64(int64(f)) || f >= 1<<63 || f < -(1<<63) {
+	if err != nil || f != float64(int64(f)) || f >= 1<<53 || f <= -(1<<53) {
 		return 0, false
 	}
 	return int64(f), true
