@@ -197,7 +197,14 @@ func (h *Handler) readBody(r *http.Request, buf []byte) ([]byte, error) {
 			break
 		}
 		if err != nil {
-			return buf, fmt.Errorf("%w: reading the body: %v", ErrMalformedBody, err)
+			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) { // capped by a middleware
+				return buf, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, mbe.Limit)
+			}
+			// The cause (a timeout, a reset connection) names addresses: it
+			// goes to the log, not into the answer.
+			h.logger().LogAttrs(r.Context(), slog.LevelWarn, "webhook body read failed",
+				slog.String("error", err.Error()), slog.String("path", r.URL.Path))
+			return buf, fmt.Errorf("%w: reading the body failed", ErrMalformedBody)
 		}
 	}
 	if int64(len(buf)) > limit {

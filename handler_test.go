@@ -193,6 +193,31 @@ func TestHandlerAnswers(t *testing.T) {
 	}
 }
 
+// failingBody fails the way a connection does, with addresses in its error.
+type failingBody struct{}
+
+func (failingBody) Read([]byte) (int, error) {
+	return 0, errors.New("read tcp 10.0.0.1:8080->10.0.0.2:51234: i/o timeout")
+}
+
+func TestHandlerBodyReadErrors(t *testing.T) {
+	rec := &recorder{}
+	r := httptest.NewRequest(http.MethodPost, "/hook?token="+testToken, failingBody{})
+	w := serve(rec.handler(), r)
+	assert.Equal(t, http.StatusBadRequest, w.Code)
+	assert.Equal(t, "smsgw24: malformed body: reading the body failed", errorBody(t, w))
+	assert.NotContains(t, w.Body.String(), "10.0.0.1")
+
+	// A body capped by http.MaxBytesReader in a middleware is too large too.
+	r = httptest.NewRequest(http.MethodPost, "/hook?token="+testToken, strings.NewReader(`{"sms_id":1,"status_id":7}`))
+	w = httptest.NewRecorder()
+	r.Body = http.MaxBytesReader(w, r.Body, 10)
+	r.ContentLength = -1
+	rec.handler().ServeHTTP(w, r)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
+	assert.Zero(t, rec.count())
+}
+
 // TestHandlerVerifiesBeforeDecoding: a request without the token is
 // answered 401 even when its body is garbage, and its body is never parsed.
 func TestHandlerVerifiesBeforeDecoding(t *testing.T) {
