@@ -636,36 +636,38 @@ func (e *StatusUpdate) MarshalJSON() ([]byte, error) {
 // MarshalJSON writes the message as the gateway's newer documents show it,
 // with type "text", channel_id, times in RFC 3339, and the fields of Extra.
 func (e *TextMessage) MarshalJSON() ([]byte, error) {
-	w := jsonWriter{extra: e.Extra}
-	w.int("sms_id", e.SMSID)
-	w.str("type", "text")
-	w.str("address", e.Address)
-	w.str("body", e.Body)
-	w.time("date", e.Date)
-	w.time("date_sent", e.DateSent)
-	w.int("internal_id", e.InternalID)
-	w.int("channel_id", int64(e.Channel))
-	w.int("device_id", e.DeviceID)
-	w.str("device_name", e.DeviceName)
-	return w.finish(), nil
+	return messageJSON("text", e, nil), nil
 }
 
 // MarshalJSON writes the message as the gateway's newer documents show it,
 // with type "img", channel_id, times in RFC 3339, and the fields of Extra.
 func (e *ImageMessage) MarshalJSON() ([]byte, error) {
-	w := jsonWriter{extra: e.Extra}
-	w.int("sms_id", e.SMSID)
-	w.str("type", "img")
-	w.str("address", e.Address)
-	w.str("body", e.Body)
-	w.time("date", e.Date)
-	w.time("date_sent", e.DateSent)
-	w.str("img_url", e.ImageURL)
-	w.int("internal_id", e.InternalID)
-	w.int("channel_id", int64(e.Channel))
-	w.int("device_id", e.DeviceID)
-	w.str("device_name", e.DeviceName)
-	return w.finish(), nil
+	shared := TextMessage{SMSID: e.SMSID, Address: e.Address, Body: e.Body, Date: e.Date, DateSent: e.DateSent,
+		InternalID: e.InternalID, Channel: e.Channel, DeviceID: e.DeviceID, DeviceName: e.DeviceName, Extra: e.Extra}
+	return messageJSON("img", &shared, &e.ImageURL), nil
+}
+
+// messageJSON writes the fields that text and image messages share, and
+// img_url for an image. A type that Extra kept (one no document shows)
+// is written in place of typ, so that it survives a round trip.
+func messageJSON(typ string, m *TextMessage, imageURL *string) []byte {
+	w := jsonWriter{extra: m.Extra}
+	w.int("sms_id", m.SMSID)
+	if !w.fromExtra("type") {
+		w.str("type", typ)
+	}
+	w.str("address", m.Address)
+	w.str("body", m.Body)
+	w.time("date", m.Date)
+	w.time("date_sent", m.DateSent)
+	if imageURL != nil {
+		w.str("img_url", *imageURL)
+	}
+	w.int("internal_id", m.InternalID)
+	w.int("channel_id", int64(m.Channel))
+	w.int("device_id", m.DeviceID)
+	w.str("device_name", m.DeviceName)
+	return w.finish()
 }
 
 // jsonWriter writes one flat JSON object: the typed fields first, then

@@ -267,6 +267,25 @@ func TestMarshalJSONNames(t *testing.T) {
 		"device_id":0,"device_name":""}`, string(data))
 }
 
+// TestMarshalUnknownType: a type no document shows is written once, in
+// place of the kind's own, and read back into Extra.
+func TestMarshalUnknownType(t *testing.T) {
+	for _, body := range []string{
+		`{"sms_id":1,"type":"video"}`,
+		`{"sms_id":2,"type":"video","img_url":"https://x/1.jpg"}`,
+	} {
+		ev, err := Parse("application/json", []byte(body))
+		require.NoError(t, err)
+		data, err := json.Marshal(ev)
+		require.NoError(t, err)
+		assert.Equal(t, 1, strings.Count(string(data), `"type"`), "%s", data)
+		assert.Contains(t, string(data), `"type":"video"`)
+		back, err := Parse("application/json", data)
+		require.NoError(t, err)
+		assert.Equal(t, ev, back)
+	}
+}
+
 func TestValidateEventsUsersBuild(t *testing.T) {
 	tests := []struct {
 		ev    Event

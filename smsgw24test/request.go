@@ -181,6 +181,7 @@ func eventFields(ev smsgw24.Event, opts RequestOptions) []field {
 		dates["date"], dates["date_sent"], extra = e.Date, e.DateSent, e.Extra
 	}
 	_, channelInExtra := extra["channel_id"]
+	_, typeInExtra := extra["type"] // a type no document shows, written in place of "text"
 	loc := opts.Location
 	if loc == nil {
 		loc = time.UTC
@@ -198,7 +199,7 @@ func eventFields(ev smsgw24.Event, opts RequestOptions) []field {
 				switch {
 				case f.name == "channel_id" && !channelInExtra:
 					f.name = "sim"
-				case f.name == "type" && ev.Kind() == smsgw24.KindText:
+				case f.name == "type" && ev.Kind() == smsgw24.KindText && !typeInExtra:
 					continue
 				}
 			}
