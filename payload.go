@@ -320,46 +320,34 @@ func lookupName(name []byte) wireName {
 	return nameUnknown
 }
 
-// wireNames says which names each kind of event reads; the others go to
-// Extra.
-var wireNames = map[Kind][]wireName{
-	KindStatus: {nameSMSID, nameStatusID, nameStatusMessage, nameSendTo, nameSentTime, nameChannelID, nameSIM, nameDeviceID},
-	KindText:   {nameSMSID, nameAddress, nameBody, nameDate, nameDateSent, nameInternalID, nameChannelID, nameSIM, nameDeviceID, nameDeviceName, nameType},
-	KindImage:  {nameSMSID, nameAddress, nameBody, nameDate, nameDateSent, nameInternalID, nameChannelID, nameSIM, nameDeviceID, nameDeviceName, nameType, nameImageURL},
-}
-
 // nameSet is a set of wireNames, one bit each.
 type nameSet uint32
 
+func setOf(names ...wireName) nameSet {
+	var s nameSet
+	for _, n := range names {
+		s |= 1 << n
+	}
+	return s
+}
+
 func (s nameSet) has(n wireName) bool { return s&(1<<n) != 0 }
 
-// acceptedNames is wireNames as sets, to look up without a map.
-var acceptedNames = func() (sets struct{ status, text, image nameSet }) {
-	for kind, names := range wireNames {
-		var set nameSet
-		for _, n := range names {
-			set |= 1 << n
-		}
-		switch kind {
-		case KindStatus:
-			sets.status = set
-		case KindText:
-			sets.text = set
-		case KindImage:
-			sets.image = set
-		}
-	}
-	return sets
-}()
+// The names each kind of event reads; the others go to Extra.
+var (
+	statusNames = setOf(nameSMSID, nameStatusID, nameStatusMessage, nameSendTo, nameSentTime, nameChannelID, nameSIM, nameDeviceID)
+	textNames   = setOf(nameSMSID, nameAddress, nameBody, nameDate, nameDateSent, nameInternalID, nameChannelID, nameSIM, nameDeviceID, nameDeviceName, nameType)
+	imageNames  = textNames | setOf(nameImageURL)
+)
 
 func acceptedBy(kind Kind) nameSet {
 	switch kind {
 	case KindStatus:
-		return acceptedNames.status
+		return statusNames
 	case KindImage:
-		return acceptedNames.image
+		return imageNames
 	}
-	return acceptedNames.text
+	return textNames
 }
 
 // record is every typed value a body can hold, before it becomes the event
