@@ -317,14 +317,16 @@ func TestStandardWebhooks(t *testing.T) {
 	ts := strconv.FormatInt(vecTimestamp, 10)
 	otherSig := refSign(t, otherSecret, vecID, ts, vecPayload)
 
-	tests := []struct {
+	// swCase is one request to a StandardWebhooks verifier.
+	type swCase struct {
 		name    string
 		w       smsgw24.StandardWebhooks
 		header  map[string][]string // nil: the vector's headers
 		body    string              // "": the vector's payload
 		want    error
 		wantMsg string
-	}{
+	}
+	tests := []swCase{
 		{name: "valid", w: smsgw24.StandardWebhooks{Secrets: []string{vecSecret}, Now: at(vecTimestamp)}},
 		{name: "valid without prefix", w: smsgw24.StandardWebhooks{Secrets: []string{strings.TrimPrefix(vecSecret, "whsec_")}, Now: at(vecTimestamp)}},
 		{name: "valid at edge of past", w: smsgw24.StandardWebhooks{Secrets: []string{vecSecret}, Now: at(vecTimestamp + 300)}},
@@ -397,28 +399,14 @@ func TestStandardWebhooks(t *testing.T) {
 		{"upper-case version", "V1," + strings.TrimPrefix(vecSignature, "v1,")},
 		{"leading comma", "," + vecSignature},
 	} {
-		tests = append(tests, struct {
-			name    string
-			w       smsgw24.StandardWebhooks
-			header  map[string][]string
-			body    string
-			want    error
-			wantMsg string
-		}{
+		tests = append(tests, swCase{
 			name: "malformed signature: " + bad.name, w: smsgw24.StandardWebhooks{Secrets: []string{vecSecret}, Now: at(vecTimestamp)},
 			header: map[string][]string{"Webhook-Id": {vecID}, "Webhook-Timestamp": {ts}, "Webhook-Signature": {bad.sig}},
 			want:   smsgw24.ErrSignatureInvalid, wantMsg: "smsgw24: no valid signature",
 		})
 	}
 	for _, bad := range []string{"abc", "1614265330.5", "-1614265330", "+1614265330", " 1614265330", "1e9", "9999999999999999999", "0x60375e32"} {
-		tests = append(tests, struct {
-			name    string
-			w       smsgw24.StandardWebhooks
-			header  map[string][]string
-			body    string
-			want    error
-			wantMsg string
-		}{
+		tests = append(tests, swCase{
 			name: "malformed timestamp " + bad, w: smsgw24.StandardWebhooks{Secrets: []string{vecSecret}, Now: at(vecTimestamp)},
 			header: map[string][]string{"Webhook-Id": {vecID}, "Webhook-Timestamp": {bad}, "Webhook-Signature": {vecSignature}},
 			want:   smsgw24.ErrTimestampInvalid, wantMsg: "smsgw24: webhook timestamp malformed",
@@ -427,27 +415,13 @@ func TestStandardWebhooks(t *testing.T) {
 	for _, missing := range []string{"Webhook-Id", "Webhook-Timestamp", "Webhook-Signature"} {
 		h := map[string][]string{"Webhook-Id": {vecID}, "Webhook-Timestamp": {ts}, "Webhook-Signature": {vecSignature}}
 		delete(h, missing)
-		tests = append(tests, struct {
-			name    string
-			w       smsgw24.StandardWebhooks
-			header  map[string][]string
-			body    string
-			want    error
-			wantMsg string
-		}{
+		tests = append(tests, swCase{
 			name: "missing " + missing, w: smsgw24.StandardWebhooks{Secrets: []string{vecSecret}, Now: at(vecTimestamp)},
 			header: h, want: smsgw24.ErrSignatureMissing,
 			wantMsg: "smsgw24: signature headers missing: no " + strings.ToLower(missing),
 		})
 	}
-	tests = append(tests, []struct {
-		name    string
-		w       smsgw24.StandardWebhooks
-		header  map[string][]string
-		body    string
-		want    error
-		wantMsg string
-	}{
+	tests = append(tests, []swCase{
 		{
 			name: "blank signature header", w: smsgw24.StandardWebhooks{Secrets: []string{vecSecret}, Now: at(vecTimestamp)},
 			header: map[string][]string{"Webhook-Id": {vecID}, "Webhook-Timestamp": {ts}, "Webhook-Signature": {"  "}},
