@@ -50,8 +50,8 @@ func TestPostgresStopAndStart(t *testing.T) {
 func TestWithDatabase(t *testing.T) {
 	for in, want := range map[string]string{
 		"postgres://u@h:5/postgres?sslmode=disable": "postgres://u@h:5/x?sslmode=disable",
-		"postgres://u:p@h:5/db":                    "postgres://u:p@h:5/x",
-		"postgresql://h":                           "postgresql://h/x",
+		"postgres://u:p@h:5/db":                     "postgres://u:p@h:5/x",
+		"postgresql://h":                            "postgresql://h/x",
 	} {
 		require.Equal(t, want, withDatabase(in, "x"), in)
 	}
