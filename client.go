@@ -36,7 +36,20 @@ const (
 	DefaultTimeout = 30 * time.Second
 )
 
-var defaultHTTPClient = &http.Client{Timeout: DefaultTimeout}
+// defaultHTTPClient follows a redirect only on the same host: a 307 or 308
+// resends the body, which holds the token.
+var defaultHTTPClient = &http.Client{
+	Timeout: DefaultTimeout,
+	CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		switch {
+		case len(via) >= 10:
+			return errors.New("stopped after 10 redirects")
+		case req.URL.Host != via[0].URL.Host:
+			return errors.New("a redirect to another host is not followed: it would carry the token there")
+		}
+		return nil
+	},
+}
 
 // Client calls the SMSGateway24 REST API. Its zero value with a Token is
 // ready to use, and it is safe for concurrent use; do not change its fields
@@ -65,7 +78,7 @@ var defaultHTTPClient = &http.Client{Timeout: DefaultTimeout}
 type Client struct {
 	Token      string       // the account's API token
 	BaseURL    string       // "" means DefaultBaseURL; the method name is appended
-	HTTPClient *http.Client // nil means a client with a DefaultTimeout
+	HTTPClient *http.Client // nil means a client with a DefaultTimeout that follows no redirect to another host
 
 	// Retries is how many times a read method is tried again after a
 	// network error or a 5xx answer. 0 means DefaultRetries; a negative

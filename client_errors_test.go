@@ -235,6 +235,29 @@ func TestClientRetriesReadMethods(t *testing.T) {
 	})
 }
 
+func TestClientFollowsNoRedirectToAnotherHost(t *testing.T) {
+	target := newFakeAPI(t, "addsms.json")
+	redirect := httptest.NewServer(http.RedirectHandler(target.srv.URL+"/getdata/addsms", http.StatusPermanentRedirect))
+	defer redirect.Close()
+	c := &smsgw24.Client{Token: "t", BaseURL: redirect.URL + "/getdata/"}
+	_, err := c.SendSMS(ctx, smsgw24.SMS{To: "+1", Body: "b", DeviceID: 1})
+	require.Error(t, err)
+	assert.Empty(t, target.requests(), "the body with the token went nowhere else")
+
+	same := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old/addsms" {
+			http.Redirect(w, r, "/getdata/addsms", http.StatusPermanentRedirect)
+			return
+		}
+		_, _ = w.Write(answerFile(t, "addsms.json"))
+	}))
+	defer same.Close()
+	c.BaseURL = same.URL + "/old/"
+	id, err := c.SendSMS(ctx, smsgw24.SMS{To: "+1", Body: "b", DeviceID: 1})
+	require.NoError(t, err, "a redirect on the same host is followed")
+	assert.Equal(t, int64(22074938), id)
+}
+
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

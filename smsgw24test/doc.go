@@ -1,5 +1,6 @@
 // Package smsgw24test helps test code that receives SMSGateway24 webhooks,
-// or sends through its API, with package smsgw24, as httptest helps test code built on net/http.
+// or sends through its API, with package smsgw24, as httptest helps test
+// code built on net/http.
 //
 // It builds the requests the gateway sends, as JSON or form bodies, in
 // either generation of the gateway's documents, with or without the token of

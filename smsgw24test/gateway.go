@@ -7,6 +7,7 @@
 package smsgw24test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -156,7 +157,8 @@ func (d Delivery) OK() bool { return d.StatusCode >= 200 && d.StatusCode < 300 }
 // (taken by the phone), 6 (sent) and then 7 (delivered) or the failure
 // that Final chose; getsmsstatus and getallsms report each message's
 // status as it goes. Posts are made one at a time, in order, on a queue;
-// Wait returns once it is empty.
+// Wait returns once it is empty. A message's timetosend is kept but does
+// not hold its statuses back.
 //
 // A Gateway is safe for concurrent use. Close it when done.
 type Gateway struct {
@@ -496,7 +498,7 @@ func (g *Gateway) post(ctx context.Context, w webhook) bool {
 	contentType, body := Encode(w.ev, g.opts.Wire.requestOptions())
 	for attempt := 1; ; attempt++ {
 		d := Delivery{URL: w.url, Event: w.ev, ContentType: contentType, Body: body, Attempt: attempt}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, strings.NewReader(string(body)))
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
 		if err == nil {
 			req.Header.Set("Content-Type", contentType)
 			var resp *http.Response
