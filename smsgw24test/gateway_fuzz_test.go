@@ -29,10 +29,8 @@ func FuzzGatewayAPI(f *testing.F) {
 	g := smsgw24test.NewGateway(smsgw24test.GatewayOptions{Email: "e", Password: "p"})
 	f.Cleanup(g.Close)
 	f.Fuzz(func(t *testing.T, method, contentType, body string) {
-		if strings.ContainsAny(method, "/?#% \t\r\n") {
-			return
-		}
-		r := httptest.NewRequest(http.MethodPost, "/getdata/"+method, strings.NewReader(body))
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.URL.Path = "/getdata/" + method // any text, as a server would decode it
 		r.Header.Set("Content-Type", contentType)
 		w := httptest.NewRecorder()
 		g.ServeHTTP(w, r)
