@@ -20,7 +20,7 @@ type answerFields []rawField
 // get returns the first field called name, in any case.
 func (fs answerFields) get(name string) (rawField, bool) {
 	for _, f := range fs {
-		if len(f.name) == len(name) && strings.EqualFold(string(f.name), name) {
+		if asciiEqualFold(f.name, name) {
 			return f, true
 		}
 	}
