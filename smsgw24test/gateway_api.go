@@ -95,10 +95,14 @@ func fail(w http.ResponseWriter, status int, message string) {
 }
 
 // ServeHTTP serves the REST API at /getdata/METHOD, for any HTTP method,
-// as the real API does.
+// as the real API does; and, for work by hand, POST /simulate/text and
+// /simulate/image, which take the token, an address, a body (or img_url),
+// and optionally device_id and channel_id, and make that message arrive
+// as InjectText and InjectImage do.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	method, ok := strings.CutPrefix(r.URL.Path, "/getdata/")
-	if !ok || method == "" || strings.Contains(method, "/") {
+	kind, simulated := strings.CutPrefix(r.URL.Path, "/simulate/")
+	if (!ok && !simulated) || (ok && (method == "" || strings.Contains(method, "/"))) {
 		fail(w, http.StatusNotFound, "Method not found")
 		return
 	}
@@ -106,6 +110,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p, err := readParams(r)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if simulated {
+		g.simulate(w, kind, p)
 		return
 	}
 	if method == "gettoken" {

@@ -297,6 +297,31 @@ func TestGatewayBulkAndIncoming(t *testing.T) {
 	assert.Equal(t, smsgw24.ChannelWhatsApp, rec.Images()[0].Channel)
 }
 
+func TestGatewaySimulateByHand(t *testing.T) {
+	rec, hook := receiver(t, nil)
+	g := newGateway(t, smsgw24test.GatewayOptions{IncomingURL: hook})
+	post := func(path, body string) string {
+		resp, err := http.Post(g.Server.URL+path, "application/x-www-form-urlencoded", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var b strings.Builder
+		_, _ = io.Copy(&b, resp.Body)
+		return b.String()
+	}
+	assert.Regexp(t, `^\{"error":0,"message":"Ok","sms_id":\d+\}\n$`, post("/simulate/text", "token=test-token&address=%2B4915112345678&body=Hi+there"))
+	assert.Regexp(t, `"sms_id":\d+`, post("/simulate/image", "token=test-token&address=%2B4915112345678&img_url=https://example.com/i.jpg&channel_id=2"))
+	assert.JSONEq(t, `{"error":1,"message":"Token not found"}`, post("/simulate/text", "token=nope&address=x"))
+	assert.JSONEq(t, `{"error":1,"message":"address is empty"}`, post("/simulate/text", "token=test-token"))
+	assert.JSONEq(t, `{"error":1,"message":"device not found"}`, post("/simulate/text", "token=test-token&address=x&device_id=9"))
+	assert.JSONEq(t, `{"error":1,"message":"Method not found"}`, post("/simulate/video", "token=test-token&address=x"))
+	wait(t, g)
+	require.Len(t, rec.Texts(), 1)
+	assert.Equal(t, "Hi there", rec.Texts()[0].Body)
+	assert.Equal(t, "+4915112345678", rec.Texts()[0].Address)
+	require.Len(t, rec.Images(), 1)
+	assert.Equal(t, smsgw24.ChannelWhatsAppBusiness, rec.Images()[0].Channel)
+}
+
 func TestGatewayAnswersLikeTheAPI(t *testing.T) {
 	g := newGateway(t, smsgw24test.GatewayOptions{})
 	post := func(method, body string) string {

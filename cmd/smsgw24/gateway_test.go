@@ -93,7 +93,8 @@ func TestGatewayFinalStatusFlag(t *testing.T) {
 	stdout, stderr := newSyncBuffer(), newSyncBuffer()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"gateway", "-addr", "127.0.0.1:0", "-final", "not_delivered", "-status-url", hook}, stdout, stderr)
+		done <- run(ctx, []string{"gateway", "-addr", "127.0.0.1:0", "-final", "not_delivered", "-status-url", hook,
+			"-incoming-url", hook, "-wire", "form-plus-lost"}, stdout, stderr)
 	}()
 	defer func() {
 		cancel()
@@ -106,6 +107,14 @@ func TestGatewayFinalStatusFlag(t *testing.T) {
 	require.NoError(t, err)
 	out := listenOut.waitFor(t, "four statuses", func(s string) bool { return len(statusesOf(s)) == 4 })
 	assert.Equal(t, []string{"3", "2", "6", "8"}, statusesOf(out))
+
+	// A text made to arrive by hand reaches the incoming URL.
+	form := url.Values{"token": {smsgw24test.DefaultGatewayToken}, "address": {"+4915752982212"}, "body": {"Thanks"}}
+	resp, err := http.Post(strings.TrimSuffix(api, "getdata/")+"simulate/text", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	require.NoError(t, err)
+	resp.Body.Close()
+	out = listenOut.waitFor(t, "the text", func(s string) bool { return strings.Contains(s, `"kind":"text"`) })
+	assert.Regexp(t, `\{"kind":"text","event":\{"sms_id":\d+,"type":"text","address":"\+4915752982212","body":"Thanks",`, out)
 }
 
 // TestBinaryGatewayBesideListen is the check by hand, kept true: the built
