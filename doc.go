@@ -1,5 +1,6 @@
 // Package smsgw24 receives the webhooks of SMSGateway24, the service that
-// turns Android phones into SMS and WhatsApp gateways, as typed Go values.
+// turns Android phones into SMS and WhatsApp gateways, as typed Go values,
+// and sends through its REST API with a typed Client.
 //
 // The gateway calls two URLs that its user sets per device: one with the
 // delivery status of each outgoing message, one with each incoming message
@@ -45,6 +46,19 @@
 // once a callback returned nil, so the gateway may send again what your
 // code did not accept; a Deduplicator keeps the copies from reaching the
 // callbacks twice.
+//
+// # Sending
+//
+// Client calls the gateway's REST API: SendSMS queues a message on a phone
+// and returns the SMSID that its StatusUpdates carry; SMSStatus, Messages
+// and Devices ask about messages and phones. Requests are checked before
+// they are sent (ErrInvalidRequest), answers are read with the tolerance
+// that Parse has, and an error answer is an *APIError. Read methods are
+// retried; sending is not, since the API has no idempotency key (see
+// Client). Package smsgw24test has a local Gateway to test against.
+//
+//	client := &smsgw24.Client{Token: os.Getenv("SMSGW24_API_TOKEN")}
+//	id, err := client.SendSMS(ctx, smsgw24.SMS{To: "+4915752982212", Body: "Hi", DeviceID: 260})
 //
 // # Verifying
 //
