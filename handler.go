@@ -29,11 +29,16 @@ const DefaultMaxBodyBytes = 1 << 20
 // callbacks set is ready to mount, on both the status URL and the incoming
 // message URL, or on one URL for both:
 //
-//	http.Handle("/smsgw24", &smsgw24.Handler{
+//	h := &smsgw24.Handler{
 //		OnStatus: saveStatus,
 //		OnText:   saveMessage,
+//		OnImage:  saveImage,
 //		Verifier: smsgw24.Token(os.Getenv("SMSGW24_TOKEN")),
-//	})
+//	}
+//	if err := h.Check(); err != nil {
+//		log.Fatal(err)
+//	}
+//	http.Handle("/smsgw24", h)
 //
 // Its answers:
 //
