@@ -67,6 +67,10 @@ func TestHandlerCheck(t *testing.T) {
 			want: []error{smsgw24.ErrNotConfigured}},
 		{name: "Any holding nil", h: smsgw24.Handler{OnEvent: onEvent, Verifier: smsgw24.Any(smsgw24.Token(secret), nil)},
 			want: []error{smsgw24.ErrNotConfigured}},
+		{name: "nil IPAllowlist", h: smsgw24.Handler{OnEvent: onEvent, Verifier: (*smsgw24.IPAllowlist)(nil)},
+			want: []error{smsgw24.ErrNotConfigured}},
+		{name: "nil StandardWebhooks", h: smsgw24.Handler{OnEvent: onEvent, Verifier: (*smsgw24.StandardWebhooks)(nil)},
+			want: []error{smsgw24.ErrNotConfigured}},
 		{name: "every problem at once", h: smsgw24.Handler{OnStatus: onStatus, Verifier: smsgw24.Token("")},
 			want: []error{smsgw24.ErrNoCallback, smsgw24.ErrNoCallback, smsgw24.ErrNotConfigured}},
 	}

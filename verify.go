@@ -366,7 +366,7 @@ func (l *IPAllowlist) Verify(r *http.Request, _ []byte) error {
 }
 
 func (l *IPAllowlist) checkConfig() error {
-	if len(l.Allow) == 0 {
+	if l == nil || len(l.Allow) == 0 {
 		return fmt.Errorf("%w: IPAllowlist allows no address", ErrNotConfigured)
 	}
 	return nil
@@ -374,7 +374,7 @@ func (l *IPAllowlist) checkConfig() error {
 
 // VerifyRequest implements RequestVerifier, as Verify.
 func (l *IPAllowlist) VerifyRequest(r *http.Request) error {
-	if len(l.Allow) == 0 {
+	if l == nil || len(l.Allow) == 0 {
 		return ErrNotConfigured
 	}
 	client, err := l.ClientAddr(r)
@@ -549,6 +549,9 @@ func signV1(key []byte, id, timestamp string, body []byte) string {
 }
 
 func (w *StandardWebhooks) checkConfig() error {
+	if w == nil {
+		return fmt.Errorf("%w: StandardWebhooks is nil", ErrNotConfigured)
+	}
 	keys, err := decodeSecrets(w.Secrets)
 	switch {
 	case err != nil:
