@@ -192,7 +192,8 @@ type tokenVerifier struct {
 // value as it stands in the URL is one: a secret holding "+" or "%" may be
 // put in the URL escaped, or pasted into it as it is, such as the base64
 // secret "a+b/c==" in "?token=a+b/c==", which decodes to "a b/c==". (A
-// secret holding "&" or "#" must be escaped, or it ends the value.)
+// secret holding "&" or "#" must be escaped, or it ends the value.) Only
+// the first 8 token parameters of a URL are compared.
 //
 // The comparison takes constant time and does not reveal a secret's length:
 // the SHA-256 digest of every presented token is compared with the digest of
@@ -241,8 +242,10 @@ func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 	}
 	if r.URL != nil {
 		// The query is read pair by pair, as url.ParseQuery splits it, but
-		// in place: each value counts both as it stands and decoded.
-		for q := r.URL.RawQuery; q != ""; {
+		// in place: each value counts both as it stands and decoded. Past
+		// maxQueryTokens token parameters the rest are not hashed: a URL
+		// full of them costs no more than a few.
+		for q, tokens := r.URL.RawQuery, 0; q != "" && tokens < maxQueryTokens; {
 			var pair string
 			pair, q, _ = strings.Cut(q, "&")
 			name, value, _ := strings.Cut(pair, "=")
@@ -252,6 +255,7 @@ func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 			if value == "" {
 				continue
 			}
+			tokens++
 			check(value)
 			if strings.ContainsAny(value, "%+") {
 				if d := unescapeQuery(value); d != "" && d != value {
@@ -273,6 +277,10 @@ func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 	}
 	return nil
 }
+
+// maxQueryTokens is how many token query parameters Token compares; the
+// gateway sends one.
+const maxQueryTokens = 8
 
 // unescapeQuery decodes a query name or value as url.ParseQuery does; it
 // returns "" for one that does not decode.
