@@ -68,8 +68,9 @@ that send can post again.
 	}
 	if *token == "" && !*insecure && !isLoopback(ln.Addr()) {
 		ln.Close()
-		return c.fail(stderr, fmt.Sprintf("no -token, and %s is not a loopback address: anyone who reaches it could post.\n"+
-			"Set -token (is the variable you passed set?), or pass -insecure to accept every request", ln.Addr()))
+		fmt.Fprintf(stderr, "smsgw24 listen: no -token, and %s is not a loopback address: anyone who reaches it could post.\n"+
+			"Set -token (is the variable you passed set?), or pass -insecure to accept every request.\n", ln.Addr())
+		return exitUsage
 	}
 	srv := newServer(h)
 
