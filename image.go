@@ -59,11 +59,7 @@ func (f *ImageFetcher) Fetch(ctx context.Context, imageURL string) (data []byte,
 	u, err := url.Parse(imageURL)
 	if err != nil {
 		// url.Parse's error quotes the whole URL; keep only its reason.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, "", fmt.Errorf("%w: %v", ErrImageURLNotAllowed, err)
+		return nil, "", fmt.Errorf("%w: %v", ErrImageURLNotAllowed, unwrapURLError(err))
 	}
 	if err := f.allowed(u); err != nil {
 		return nil, "", err
