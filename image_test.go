@@ -162,9 +162,6 @@ func TestImageFetcherErrorsHideTheQuery(t *testing.T) {
 			if tt.class != nil {
 				assert.ErrorIs(t, err, tt.class)
 			}
-			if tt.timeout {
-				assert.ErrorIs(t, err, context.DeadlineExceeded)
-			}
 			for _, s := range secrets {
 				assert.NotContains(t, err.Error(), s)
 			}
