@@ -39,6 +39,9 @@
 //		},
 //		Verifier: smsgw24.Token(os.Getenv("SMSGW24_TOKEN")),
 //	}
+//	if err := h.Check(); err != nil { // a missing callback, an unset token
+//		log.Fatal(err)
+//	}
 //	http.Handle("POST /smsgw24", h)
 //
 // and in the gateway's device settings, both webhook URLs point at
@@ -65,7 +68,8 @@
 // The gateway signs nothing: a secret in the webhook URL, checked by Token
 // in constant time, is how a receiver knows a call comes from its gateway.
 // IPAllowlist, StandardWebhooks (for a signing proxy in front), All and Any
-// cover other set-ups.
+// cover other set-ups. Token and IPAllowlist are RequestVerifiers: the
+// Handler runs them before it reads the body.
 //
 // # Statuses
 //

@@ -206,13 +206,13 @@ func FuzzServeHTTP(f *testing.F) {
 		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &answer), w.Body.String())
 		require.Equal(t, w.Code, answer.Status)
 		require.NotEmpty(t, answer.Error)
-		switch { // the body is read, and capped, before the credential is checked
-		case len(body) > maxBody:
-			require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
+		switch { // the token is checked before the body is read, and capped
 		case credential%4 == 2:
 			require.Equal(t, http.StatusUnauthorized, w.Code)
 		case credential%4 == 3:
 			require.Equal(t, http.StatusForbidden, w.Code)
+		case len(body) > maxBody:
+			require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 		default:
 			_, err := Parse(contentType, body)
 			require.Error(t, err, "answered %d to a body Parse accepts", w.Code)

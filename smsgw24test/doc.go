@@ -19,7 +19,7 @@
 //	rec := smsgw24test.NewRecorder(&smsgw24.Handler{
 //		OnText:   saveMessage,
 //		Verifier: smsgw24.Token("s3cret"),
-//	})
+//	}, t) // the Handler logs to the test's log
 //	resp := rec.Serve(smsgw24test.NewFixtureRequest("text_v2_form_plus_lost",
 //		smsgw24test.RequestOptions{Token: "s3cret"}))
 //	// resp.Code == 200, rec.Texts()[0].Address == "+79001234567"

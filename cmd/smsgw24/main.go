@@ -39,7 +39,7 @@ messages to with smsgw24.Client.
 
 Usage:
   smsgw24 demo                   show the library receiving every fixture, then exit
-  smsgw24 listen [-addr host:port] [-token secret] [-json]
+  smsgw24 listen [-addr host:port] [-token secret | -insecure] [-json]
                                  print each webhook that arrives, decoded
   smsgw24 send [-url URL] [-form] [-token secret] NAME|FILE
                                  post a fixture or a JSON file as the gateway would
