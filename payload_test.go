@@ -127,6 +127,44 @@ var fixtureEvents = map[string]Event{
 	"text_multipart.txt": &TextMessage{SMSID: 9911222, Address: "+4915112345678", Body: "sent as multipart",
 		Date: utc(2025, 6, 2, 14, 20, 0, 0), Channel: ChannelSIM2},
 
+	// A zone offset whose '+' a hand-built form left unescaped.
+	"text_date_offset_plus_lost.txt": &TextMessage{SMSID: 9911230, Address: "+4915112345678", Body: "Offset lost",
+		Date: utc(2025, 6, 2, 12, 10, 11, 0), DateSent: utc(2025, 6, 2, 12, 10, 9, 123_456_000)},
+	"status_date_offset_plus_lost.txt": &StatusUpdate{SMSID: 3281561, Status: StatusDelivered, StatusMessage: "SMS has been Delivered",
+		SendTo: "+4915112345678", SentTime: utc(2020, 8, 11, 14, 9, 53, 0), Channel: ChannelSIM2, DeviceID: 12345},
+	// Multipart told from the body, whatever the header says.
+	"status_multipart_under_json_header.txt": &StatusUpdate{SMSID: 3281562, Status: StatusDelivered,
+		StatusMessage: "SMS has been Delivered", SendTo: "+4915112345678"},
+	"status_multipart_under_form_header.txt": &StatusUpdate{SMSID: 3281563, Status: StatusSent,
+		StatusMessage: "SMS Sent by Phone", SendTo: "+4915112345678"},
+	"status_multipart_without_boundary.txt":             &StatusUpdate{SMSID: 3281551, Status: StatusDelivered},
+	"status_multipart_boundary_differs_from_header.txt": &StatusUpdate{SMSID: 3281552, Status: StatusDelivered},
+	"text_multipart_attachment_parts.txt":               &TextMessage{SMSID: 9911231, Address: "+4915112345678", Body: "parts as attachments"},
+	"text_multipart_parts_as_files.txt": &TextMessage{SMSID: 9911232, Address: "+5511987654321", Body: "Olá, arquivo",
+		Date: utc(2025, 6, 2, 14, 30, 0, 0), Channel: ChannelWhatsApp},
+	// JSON encoded twice: one JSON string holding the object.
+	"status_json_encoded_twice.txt": &StatusUpdate{SMSID: 3281564, Status: StatusDelivered, StatusMessage: "SMS has been Delivered",
+		SendTo: "+4915112345678", SentTime: utc(2025, 6, 2, 14, 31, 0, 0), Channel: ChannelSIM2, DeviceID: 12345},
+	"image_json_encoded_twice.txt": &ImageMessage{SMSID: 9911233, Address: "+5511987654321", Body: "2+2=4",
+		Date: utc(2025, 6, 2, 14, 32, 0, 0), ImageURL: s3 + "9911233.jpg?v=2", Channel: ChannelWhatsApp},
+	// Forms under a header that says neither form nor JSON.
+	"text_form_under_text_plain_header.txt": &TextMessage{SMSID: 9911234, Address: "+4915112345678",
+		Body: "sent by fetch with params.toString()", Date: utc(2025, 6, 2, 14, 33, 0, 0)},
+	"status_form_under_octet_stream_header.txt": &StatusUpdate{SMSID: 3281565, Status: StatusNotDelivered,
+		StatusMessage: "SMS was NOT Delivered", SendTo: "+79001234567"},
+	// status_id null, empty or 5 in an incoming message.
+	"text_status_id_null.txt": &TextMessage{SMSID: 9911235, Address: "+4915112345678", Body: "status_id is null",
+		Date: utc(2025, 6, 2, 14, 34, 0, 0), Extra: Extra{"status_id": json.RawMessage(`null`)}},
+	"text_status_id_empty_form.txt": &TextMessage{SMSID: 9911236, Address: "+4915112345678", Body: "status_id is empty",
+		Extra: Extra{"status_id": json.RawMessage(`""`)}},
+	"text_status_id_incoming.txt": &TextMessage{SMSID: 9911237, Address: "+4915112345678", Body: "status 5 is incoming",
+		Extra: Extra{"status_id": json.RawMessage(`5`)}},
+	"status_incoming_without_message_fields.txt": &StatusUpdate{SMSID: 3281566, Status: StatusIncoming,
+		StatusMessage: "Incoming", SendTo: "+4915112345678"},
+	// Whole numbers in float form.
+	"text_v2_json_ids_in_float_form.txt": &TextMessage{SMSID: 9911238, Address: "+4915112345678", Body: "ids as floats",
+		InternalID: 42, Channel: ChannelSIM2, DeviceID: 12345},
+
 	"image_v2_json.txt": &ImageMessage{SMSID: 9911223, Address: "+5511987654321",
 		Date: utc(2025, 6, 2, 14, 21, 0, 0), DateSent: utc(2025, 6, 2, 14, 20, 58, 0),
 		ImageURL: s3 + "9911223.jpg", Channel: ChannelWhatsApp},
@@ -407,9 +445,19 @@ func TestParseWhole(t *testing.T) {
 		{"9223372036854775808", 0, false},
 		{"99999999999999999999", 0, false},
 		{"1e3", 1000, true}, {"12.0", 12, true}, {"12.5", 0, false},
+		{"42.0", 42, true}, {"4.2e1", 42, true}, {"4.2E+1", 42, true}, {"420e-1", 42, true}, {"-4.2e1", -42, true},
+		{"5.", 5, true}, {".5e1", 5, true}, {"0.0", 0, true}, {"-0.0e5", 0, true},
 		{"9007199254740993.0", 9007199254740993, true}, {"9007199254740993.000", 9007199254740993, true},
-		{"9007199254740993e0", 0, false}, {"9.007199254740993e15", 0, false}, {"9007199254740991e0", 9007199254740991, true}, {"9007199254740992e0", 0, false},
+		// Read from the decimal text, exactly, never through a float.
+		{"9007199254740993e0", 9007199254740993, true}, {"9.007199254740993e15", 9007199254740993, true},
+		{"9.223372036854775807e18", 9223372036854775807, true}, {"-9.223372036854775808e18", -9223372036854775808, true},
+		{"9.223372036854775808e18", 0, false}, {"1e18", 1e18, true}, {"1e19", 0, false},
+		{"0.99999999999999999", 0, false}, {"3281467.0000000001", 0, false}, {"6.99999999999999999", 0, false},
+		{"3.2814675e6", 0, false}, {"12e-1", 0, false}, {"1.5", 0, false},
+		{"0e99999999999999999999", 0, true}, {"1e-99999999999999999999", 0, false}, {"1e99999999999999999999", 0, false},
 		{"1e400", 0, false}, {"", 0, false}, {"-", 0, false}, {"abc", 0, false}, {"0x10", 0, false},
+		{".", 0, false}, {"e5", 0, false}, {"1e", 0, false}, {"1e+", 0, false}, {"1.2.3", 0, false}, {"1e2e3", 0, false},
+		{"--1.0", 0, false}, {"1.0 0", 0, false}, {"Inf", 0, false}, {"NaN", 0, false}, {"1_000.0", 0, false},
 	}
 	for _, tt := range tests {
 		got, ok := parseWhole([]byte(tt.in))
@@ -434,8 +482,29 @@ func TestSniffFormat(t *testing.T) {
 		{"application/json", `nonsense`, formatJSON, nil},
 		{"application/x-www-form-urlencoded", `a=1`, formatForm, nil},
 		{"multipart/form-data; boundary=x", `--x`, formatMultipart, nil},
-		{"text/plain", `a=1`, 0, ErrUnsupportedMediaType},
+		{"text/plain", `a=1`, formatForm, nil},
+		{"text/plain;charset=UTF-8", "sms_id=1&body=a+b%21\r\n", formatForm, nil},
+		{"application/octet-stream", `sms_id=1&status_id=7`, formatForm, nil},
+		{"text/plain", `a = 1`, 0, ErrUnsupportedMediaType},
+		{"text/plain", `a=1&b`, 0, ErrUnsupportedMediaType},
+		{"text/plain", `=1`, 0, ErrUnsupportedMediaType},
+		{"text/plain", "a=1\x00", 0, ErrUnsupportedMediaType},
+		{"text/plain", "a=1\nb=2", 0, ErrUnsupportedMediaType},
+		{"text/plain", `hello`, 0, ErrUnsupportedMediaType},
 		{";;;", `a=1`, formatForm, nil},
+		// JSON encoded twice is JSON, though its text holds a '='.
+		{"application/json", `"{\"a\":\"b=c\"}"`, formatJSON, nil},
+		{"application/x-www-form-urlencoded", ` "{}" `, formatJSON, nil},
+		{"application/json", `"unterminated`, formatJSON, nil},
+		{"text/plain", `"a" "b"`, 0, ErrUnsupportedMediaType},
+		// Multipart is told from its first line, under any header.
+		{"application/json; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n", formatMultipart, nil},
+		{"multipart/form-data", "--b\nContent-Disposition: form-data; name=\"a\"\n\n1\n--b--\n", formatMultipart, nil},
+		{"", "\r\n--b  \r\ncontent-disposition: form-data; name=a\r\n\r\n1\r\n--b--", formatMultipart, nil},
+		{"application/x-www-form-urlencoded", "--a=1&b=2", formatForm, nil},
+		{"application/x-www-form-urlencoded", "--b\r\nno header\r\n", formatForm, nil},
+		{"application/x-www-form-urlencoded", "--b<>\r\nContent-Disposition: form-data\r\n", formatForm, nil},
+		{"multipart/form-data", "preamble\r\n--b\r\n", formatMultipart, nil},
 	}
 	for _, tt := range tests {
 		got, _, err := sniffFormat(tt.contentType, []byte(tt.body))
