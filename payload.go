@@ -28,7 +28,7 @@ var (
 	// ErrMalformedBody: the body is not valid JSON, form or multipart data.
 	ErrMalformedBody = errors.New("smsgw24: malformed body")
 	// ErrUnsupportedMediaType: the Content-Type is neither JSON nor a form,
-	// and the body is not JSON either.
+	// and the body is neither JSON, multipart nor a form either.
 	ErrUnsupportedMediaType = errors.New("smsgw24: unsupported media type")
 	// ErrMissingField: a field that identifies the event is absent or null.
 	ErrMissingField = errors.New("smsgw24: missing field")

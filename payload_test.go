@@ -134,6 +134,12 @@ var fixtureEvents = map[string]Event{
 		Date: utc(2025, 6, 2, 12, 10, 11, 0), DateSent: utc(2025, 6, 2, 12, 10, 9, 123_456_000)},
 	"status_date_offset_plus_lost.txt": &StatusUpdate{SMSID: 3281561, Status: StatusDelivered, StatusMessage: "SMS has been Delivered",
 		SendTo: "+4915112345678", SentTime: utc(2020, 8, 11, 14, 9, 53, 0), Channel: ChannelSIM2, DeviceID: 12345},
+	// A zone name in a spelling of its own is not looked up: the date is kept.
+	"text_date_php_zone_name_misspelled.txt": &TextMessage{SMSID: 9911239, Address: "+4915112345678", Body: "x",
+		Extra: Extra{
+			"date":      json.RawMessage(`{"date":"2020-08-11 16:09:53.000000","timezone_type":3,"timezone":"Europe//Berlin"}`),
+			"date_sent": json.RawMessage(`{"date":"2020-08-11 16:09:50.000000","timezone_type":3,"timezone":"./Europe/Berlin"}`),
+		}},
 	// Multipart told from the body, whatever the header says.
 	"status_multipart_under_json_header.txt": &StatusUpdate{SMSID: 3281562, Status: StatusDelivered,
 		StatusMessage: "SMS has been Delivered", SendTo: "+4915112345678"},
