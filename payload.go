@@ -425,8 +425,22 @@ func asciiEqualFold(b []byte, s string) bool {
 func (st *wireState) assemble(loc *time.Location) (Event, error) {
 	r := record{kind: classify(st.fields)}
 	accepted := acceptedBy(r.kind)
-	for _, f := range st.fields {
+	// A message keeps only the last status_id in Extra, the one classify
+	// read, as a status update reads only its last: so that the event
+	// marshals to a body of the same kind.
+	lastStatus := -1
+	if r.kind != KindStatus {
+		for i := range st.fields {
+			if st.fields[i].known == nameStatusID {
+				lastStatus = i
+			}
+		}
+	}
+	for i, f := range st.fields {
 		name := f.known
+		if name == nameStatusID && r.kind != KindStatus && i != lastStatus {
+			continue
+		}
 		if name == nameUnknown || !accepted.has(name) {
 			r.keep(f)
 			continue

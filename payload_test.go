@@ -751,8 +751,18 @@ func TestTypeClassification(t *testing.T) {
 	}
 	_, err := Parse("application/json", []byte(`{"sms_id":1,"status_id":"x","body":"x"}`))
 	assert.ErrorIs(t, err, ErrInvalidField)
+	// Of several spellings of status_id, a message keeps the last, which
+	// made it a message, and marshals to a message again.
+	ev, err := Parse("application/json", []byte(`{"sms_id":1,"status_id":7,"STATUS_ID":5,"body":"x"}`))
+	require.NoError(t, err)
+	assert.Equal(t, &TextMessage{SMSID: 1, Body: "x", Extra: Extra{"STATUS_ID": json.RawMessage(`5`)}}, ev)
+	data, err := json.Marshal(ev)
+	require.NoError(t, err)
+	back, err := Parse("application/json", data)
+	require.NoError(t, err)
+	assert.Equal(t, ev, back)
 	// A type no document shows is kept, not dropped.
-	ev, err := Parse("application/json", []byte(`{"sms_id":1,"type":"video","SMS_ID":2}`))
+	ev, err = Parse("application/json", []byte(`{"sms_id":1,"type":"video","SMS_ID":2}`))
 	require.NoError(t, err)
 	assert.Equal(t, &TextMessage{SMSID: 2, Extra: Extra{"type": json.RawMessage(`"video"`)}}, ev)
 }
