@@ -1142,8 +1142,9 @@ func parseWholeFloat(v []byte) (int64, bool) {
 			return 0, false
 		}
 		for _, c := range exponent {
-			if exp = exp*10 + int(c-'0'); exp > 1<<20 {
-				exp = 1 << 20 // far beyond any digit of a body: the same as infinite
+			// Beyond the digits of any body, a larger exponent changes
+			// nothing; the bound keeps exp within an int of 32 bits.
+			if exp = exp*10 + int(c-'0'); exp > 100_000_000 {
 				break
 			}
 		}
@@ -1151,7 +1152,8 @@ func parseWholeFloat(v []byte) (int64, bool) {
 			exp = -exp
 		}
 	}
-	// The digits are whole followed by frac; the point sits after point of them.
+	// The digits are whole followed by frac; the point stands after the
+	// first point of them (before the first, or beyond the last, if need be).
 	point := len(whole) + exp
 	limit := uint64(1<<63 - 1)
 	if neg {
