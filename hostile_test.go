@@ -88,7 +88,6 @@ var hostileBodies = map[string]hostileAnswer{
 	"json_encoded_twice_not_an_object.txt":    {400, msgWantObject},
 	"json_encoded_twice_truncated_inside.txt": {400, msgEndsEarly + ", want the end of a string"},
 	"json_encoded_three_times.txt":            {400, msgWantObject},
-	"json_string_then_garbage.txt":            {415, msgMediaType + ": text/plain"},
 	"json_empty_object.txt":                   {422, msgAbsent},
 
 	// JSON without a usable identity.
@@ -138,16 +137,18 @@ var hostileBodies = map[string]hostileAnswer{
 	"form_too_many_fields.txt":                       {400, "malformed body: more than 256 fields"},
 
 	// Multipart that cannot be read, or holds no identity.
-	"multipart_truncated.txt":                   {400, msgPartsEnd},
-	"multipart_under_json_header_truncated.txt": {400, msgPartsEnd},
-	"multipart_malformed_part_header.txt":       {400, "malformed body: multipart part 2 at byte 66 cannot be read"},
-	"multipart_too_many_parts.txt":              {400, "malformed body: more than 256 multipart parts"},
-	"multipart_sms_id_as_binary_file.txt":       {422, msgAbsent},
-	"multipart_parts_without_names.txt":         {422, msgAbsent},
+	"multipart_truncated.txt":                       {400, msgPartsEnd},
+	"multipart_under_json_header_truncated.txt":     {400, msgPartsEnd},
+	"multipart_malformed_part_header.txt":           {400, "malformed body: multipart part 2 at byte 66 cannot be read"},
+	"multipart_too_many_parts.txt":                  {400, "malformed body: more than 256 multipart parts"},
+	"multipart_without_boundary_after_preamble.txt": {400, "malformed body: multipart body without a boundary"},
+	"multipart_sms_id_as_binary_file.txt":           {422, msgAbsent},
+	"multipart_parts_without_names.txt":             {422, msgAbsent},
 
 	// Neither JSON nor a form.
 	"xml_body.txt":                        {415, msgMediaType + ": application/xml, and the body is neither JSON nor a form"},
 	"text_plain_body.txt":                 {415, msgMediaType + ": text/plain"},
+	"json_string_then_garbage.txt":        {415, msgMediaType + ": text/plain"},
 	"text_plain_sentence_with_equals.txt": {415, msgMediaType + ": text/plain"},
 	"octet_stream_body.txt":               {415, msgMediaType + ": application/octet-stream"},
 	"octet_stream_binary_with_equals.txt": {415, msgMediaType + ": application/octet-stream"},
