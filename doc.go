@@ -13,10 +13,11 @@
 //
 // # Decoding
 //
-// Parse turns one body into its event. It reads JSON, form and multipart
-// bodies, whatever the Content-Type says; numbers as strings; null in any
-// field; a phone number whose "+" a form turned into a space; and every
-// date format seen on the wire. A field that is merely odd never fails the
+// Parse turns one body into its event. It reads JSON (also JSON encoded
+// twice), form and multipart bodies, whatever the Content-Type says;
+// numbers as strings; null in any field; a phone number or a zone offset
+// whose "+" a form turned into a space; and every date format seen on the
+// wire. A field that is merely odd never fails the
 // body: it is kept in the event's Extra. Only a body without what
 // identifies the event (sms_id, and status_id for a status update) fails,
 // with an error that wraps one of the Err* sentinels. A Decoder reads dates

@@ -49,7 +49,7 @@ const DefaultMaxBodyBytes = 1 << 20
 //	405  any method but POST, with Allow: POST
 //	409  the same event is being handled right now by another request
 //	413  the body is longer than MaxBodyBytes
-//	415  a media type that is neither JSON nor a form, and a body that is not JSON
+//	415  a media type that is neither JSON nor a form, and a body that is neither JSON, multipart nor a form
 //	422  the body lacks what identifies the event (sms_id, status_id)
 //	500  the callback returned an error or panicked
 //	501  no callback is set for the kind of event (nor OnEvent)
