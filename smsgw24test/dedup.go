@@ -331,7 +331,10 @@ func testReplicasRunOnce(t *testing.T, open OpenDedup) {
 func testReplicasRetry(t *testing.T, open OpenDedup) {
 	var calls [3]atomic.Int32
 	hs := replicaHandlers(open(t, longTime, longTime),
-		func(context.Context, *smsgw24.TextMessage) error { calls[0].Add(1); return errors.New("the database is down") },
+		func(context.Context, *smsgw24.TextMessage) error {
+			calls[0].Add(1)
+			return errors.New("the database is down")
+		},
 		func(context.Context, *smsgw24.TextMessage) error { calls[1].Add(1); return nil },
 		func(context.Context, *smsgw24.TextMessage) error { calls[2].Add(1); return nil },
 	)
