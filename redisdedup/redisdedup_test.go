@@ -1,0 +1,124 @@
+package redisdedup_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-smsgw24/smsgw24"
+	"github.com/go-smsgw24/smsgw24/internal/realserver"
+	"github.com/go-smsgw24/smsgw24/redisdedup"
+	"github.com/go-smsgw24/smsgw24/smsgw24test"
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) { realserver.Main(m) }
+
+var stores atomic.Int64
+
+// open makes the stores of the contract suite on the real Redis at addrs,
+// in the form opts gives: each store is a prefix of its own, each replica
+// a client of its own.
+func open(opts redis.UniversalOptions) smsgw24test.OpenDedup {
+	return func(t *testing.T, lease, retention time.Duration) func() smsgw24.Deduplicator {
+		prefix := fmt.Sprintf("smsgw24test:%d:", stores.Add(1))
+		return func() smsgw24.Deduplicator {
+			o := opts
+			rdb := redis.NewUniversalClient(&o)
+			t.Cleanup(func() { _ = rdb.Close() })
+			return &redisdedup.Deduplicator{Client: rdb, Prefix: prefix, Lease: lease, Retention: retention}
+		}
+	}
+}
+
+func TestContractSingleServer(t *testing.T) {
+	addr := realserver.RedisAddr(t)
+	smsgw24test.TestDeduplicator(t, open(redis.UniversalOptions{Addrs: []string{addr}}))
+}
+
+// TestKeys pins what is kept in Redis: one key per event under the
+// prefix, holding a token while claimed and expiring after the lease, then
+// a done mark expiring after the retention.
+func TestKeys(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: realserver.RedisAddr(t)})
+	defer rdb.Close()
+	ctx := context.Background()
+	d := &redisdedup.Deduplicator{Client: rdb, Prefix: "keys-test:", Lease: time.Minute, Retention: 2 * time.Hour}
+
+	c, lease, err := d.Claim(ctx, "status:42:7")
+	require.NoError(t, err)
+	require.Equal(t, smsgw24.ClaimNew, c)
+	v, err := rdb.Get(ctx, "keys-test:status:42:7").Result()
+	require.NoError(t, err)
+	assert.Equal(t, string(lease), v)
+	assert.Len(t, v, 32, "a random token of 16 bytes, in hex")
+	ttl, err := rdb.PTTL(ctx, "keys-test:status:42:7").Result()
+	require.NoError(t, err)
+	assert.True(t, ttl > 0 && ttl <= time.Minute, "expires after the lease: %v", ttl)
+
+	require.NoError(t, d.Commit(ctx, "status:42:7", lease))
+	v, err = rdb.Get(ctx, "keys-test:status:42:7").Result()
+	require.NoError(t, err)
+	assert.Equal(t, "done", v)
+	ttl, err = rdb.PTTL(ctx, "keys-test:status:42:7").Result()
+	require.NoError(t, err)
+	assert.True(t, ttl > time.Minute && ttl <= 2*time.Hour, "expires after the retention: %v", ttl)
+
+	keys, err := rdb.Keys(ctx, "keys-test:*").Result()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"keys-test:status:42:7"}, keys)
+}
+
+func TestDefaults(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: realserver.RedisAddr(t)})
+	defer rdb.Close()
+	ctx := context.Background()
+	d := &redisdedup.Deduplicator{Client: rdb}
+	c, lease, err := d.Claim(ctx, "defaults:1:1")
+	require.NoError(t, err)
+	require.Equal(t, smsgw24.ClaimNew, c)
+	ttl, err := rdb.PTTL(ctx, redisdedup.DefaultPrefix+"defaults:1:1").Result()
+	require.NoError(t, err)
+	assert.True(t, ttl > smsgw24.DefaultDedupLease-time.Minute && ttl <= smsgw24.DefaultDedupLease, "the default lease: %v", ttl)
+	require.NoError(t, d.Commit(ctx, "defaults:1:1", lease))
+	ttl, err = rdb.PTTL(ctx, redisdedup.DefaultPrefix+"defaults:1:1").Result()
+	require.NoError(t, err)
+	assert.True(t, ttl > smsgw24.DefaultDedupRetention-time.Hour && ttl <= smsgw24.DefaultDedupRetention, "the default retention: %v", ttl)
+}
+
+func TestNoClient(t *testing.T) {
+	var d redisdedup.Deduplicator
+	_, _, err := d.Claim(context.Background(), "x")
+	assert.ErrorIs(t, err, redisdedup.ErrNoClient)
+	assert.ErrorIs(t, d.Commit(context.Background(), "x", "t"), redisdedup.ErrNoClient)
+	assert.ErrorIs(t, d.Release(context.Background(), "x", "t"), redisdedup.ErrNoClient)
+}
+
+// TestServerDown: a claim while Redis is down fails promptly with an
+// error, and the Handler answers 503 without running the callback.
+func TestServerDown(t *testing.T) {
+	s, err := realserver.StartRedis()
+	if err != nil {
+		realserver.Skip(t, "Redis", "redis-server", err)
+	}
+	defer s.Remove()
+	rdb := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1, DialTimeout: time.Second})
+	defer rdb.Close()
+	var calls atomic.Int32
+	h := &smsgw24.Handler{
+		OnText:       func(context.Context, *smsgw24.TextMessage) error { calls.Add(1); return nil },
+		Deduplicator: &redisdedup.Deduplicator{Client: rdb},
+	}
+	rec := smsgw24test.NewRecorder(h)
+	ev := &smsgw24.TextMessage{SMSID: 1, DeviceID: 2, Address: "+491511", Body: "hi"}
+	require.NoError(t, s.Stop())
+	assert.Equal(t, 503, rec.Serve(smsgw24test.NewRequest(ev, smsgw24test.RequestOptions{})).Code)
+	assert.Zero(t, calls.Load())
+	require.NoError(t, s.Start())
+	assert.Equal(t, 200, rec.Serve(smsgw24test.NewRequest(ev, smsgw24test.RequestOptions{})).Code)
+	assert.Equal(t, int32(1), calls.Load())
+}
