@@ -3,6 +3,8 @@ package redisdedup_test
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -121,4 +123,98 @@ func TestServerDown(t *testing.T) {
 	require.NoError(t, s.Start())
 	assert.Equal(t, 200, rec.Serve(smsgw24test.NewRequest(ev, smsgw24test.RequestOptions{})).Code)
 	assert.Equal(t, int32(1), calls.Load())
+}
+
+// startCluster starts a Redis cluster of three primaries on loopback, each
+// with a third of the hash slots, and returns their addresses.
+func startCluster(t *testing.T) []string {
+	ctx := context.Background()
+	var nodes []*realserver.Server
+	t.Cleanup(func() {
+		for _, n := range nodes {
+			n.Remove()
+		}
+	})
+	for range 3 {
+		n, err := realserver.StartRedisWith("--cluster-enabled", "yes")
+		if err != nil {
+			realserver.Skip(t, "Redis", "redis-server", err)
+		}
+		nodes = append(nodes, n)
+	}
+	addrs := make([]string, len(nodes))
+	for i, n := range nodes {
+		addrs[i] = n.Addr
+		c := redis.NewClient(&redis.Options{Addr: n.Addr})
+		lo, hi := i*16384/len(nodes), (i+1)*16384/len(nodes)-1
+		require.NoError(t, c.ClusterAddSlotsRange(ctx, lo, hi).Err())
+		if i > 0 {
+			host, port, _ := strings.Cut(n.Addr, ":")
+			first := redis.NewClient(&redis.Options{Addr: nodes[0].Addr})
+			require.NoError(t, first.ClusterMeet(ctx, host, port).Err())
+			_ = first.Close()
+		}
+		_ = c.Close()
+	}
+	for _, a := range addrs {
+		c := redis.NewClient(&redis.Options{Addr: a})
+		require.Eventually(t, func() bool {
+			info, err := c.ClusterInfo(ctx).Result()
+			return err == nil && strings.Contains(info, "cluster_state:ok") && strings.Contains(info, "cluster_known_nodes:3")
+		}, time.Minute, 20*time.Millisecond, "the cluster never became ready")
+		_ = c.Close()
+	}
+	return addrs
+}
+
+// TestContractCluster: the Deduplicator works on a cluster, whose events'
+// keys spread over three primaries.
+func TestContractCluster(t *testing.T) {
+	addrs := startCluster(t)
+	smsgw24test.TestDeduplicator(t, open(redis.UniversalOptions{Addrs: addrs}))
+
+	// One key per event: the events' keys spread over the primaries.
+	ctx := context.Background()
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+	defer rdb.Close()
+	d := &redisdedup.Deduplicator{Client: rdb, Prefix: "spread:"}
+	for i := range 30 {
+		c, _, err := d.Claim(ctx, fmt.Sprintf("text:1:%d", i))
+		require.NoError(t, err)
+		require.Equal(t, smsgw24.ClaimNew, c)
+	}
+	var mu sync.Mutex
+	holding := 0
+	require.NoError(t, rdb.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		keys, err := node.Keys(ctx, "spread:*").Result()
+		if len(keys) > 0 {
+			mu.Lock()
+			holding++
+			mu.Unlock()
+		}
+		return err
+	}))
+	assert.Equal(t, 3, holding, "primaries holding some of 30 events' keys")
+}
+
+// TestContractSentinel: the Deduplicator works through a sentinel that
+// names the primary.
+func TestContractSentinel(t *testing.T) {
+	primary, err := realserver.StartRedis()
+	if err != nil {
+		realserver.Skip(t, "Redis", "redis-server", err)
+	}
+	defer primary.Remove()
+	sentinel, err := realserver.StartRedisSentinel(primary, "smsgw24")
+	if err != nil {
+		realserver.Skip(t, "Redis Sentinel", "redis-server", err)
+	}
+	defer sentinel.Remove()
+	opts := redis.UniversalOptions{Addrs: []string{sentinel.Addr}, MasterName: "smsgw24"}
+	rdb := redis.NewUniversalClient(&opts)
+	defer rdb.Close()
+	_, isFailover := rdb.(*redis.Client)
+	require.True(t, isFailover, "MasterName makes a failover client, %T", rdb)
+	require.NoError(t, rdb.Ping(context.Background()).Err())
+	smsgw24test.TestDeduplicator(t, open(opts))
 }
