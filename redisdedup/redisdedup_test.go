@@ -3,6 +3,7 @@ package redisdedup_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -114,6 +115,7 @@ func TestServerDown(t *testing.T) {
 	h := &smsgw24.Handler{
 		OnText:       func(context.Context, *smsgw24.TextMessage) error { calls.Add(1); return nil },
 		Deduplicator: &redisdedup.Deduplicator{Client: rdb},
+		Logger:       slog.New(slog.DiscardHandler),
 	}
 	rec := smsgw24test.NewRecorder(h)
 	ev := &smsgw24.TextMessage{SMSID: 1, DeviceID: 2, Address: "+491511", Body: "hi"}

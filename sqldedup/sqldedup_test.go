@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,4 +248,35 @@ func TestNeedsNoCgo(t *testing.T) {
 	out, err := cmd.Output()
 	require.NoError(t, err)
 	assert.Empty(t, strings.TrimSpace(string(out)), "packages that use cgo")
+}
+
+// TestServerDown: a claim while PostgreSQL is down fails with an error,
+// and the Handler answers 503 without running the callback; once the
+// server is back, the event is handled.
+func TestServerDown(t *testing.T) {
+	s, err := realserver.StartPostgres()
+	if err != nil {
+		realserver.Skip(t, "PostgreSQL", "postgresql", err)
+	}
+	defer s.Remove()
+	pool := database{"pgx", s.URL + "&connect_timeout=2"}.connect(t)
+	d := &sqldedup.Deduplicator{DB: pool, Table: "down_events"}
+	require.NoError(t, d.CreateTable(context.Background()))
+	var calls atomic.Int32
+	rec := smsgw24test.NewRecorder(&smsgw24.Handler{
+		OnText:       func(context.Context, *smsgw24.TextMessage) error { calls.Add(1); return nil },
+		Deduplicator: d,
+		Logger:       slog.New(slog.DiscardHandler),
+	})
+	ev := &smsgw24.TextMessage{SMSID: 1, DeviceID: 2, Address: "+491511", Body: "hi"}
+	require.NoError(t, s.Stop())
+	assert.Equal(t, 503, rec.Serve(smsgw24test.NewRequest(ev, smsgw24test.RequestOptions{})).Code)
+	assert.Zero(t, calls.Load())
+	require.NoError(t, s.Start())
+	require.Eventually(t, func() bool {
+		return rec.Serve(smsgw24test.NewRequest(ev, smsgw24test.RequestOptions{})).Code == 200
+	}, time.Minute, 50*time.Millisecond)
+	assert.Equal(t, int32(1), calls.Load())
+	assert.Equal(t, 200, rec.Serve(smsgw24test.NewRequest(ev, smsgw24test.RequestOptions{})).Code, "a copy")
+	assert.Equal(t, int32(1), calls.Load())
 }
