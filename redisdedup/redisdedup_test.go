@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,14 +22,19 @@ import (
 
 func TestMain(m *testing.M) { realserver.Main(m) }
 
-var stores atomic.Int64
+// run names this run's keys, so that runs on one server (SMSGW24_REDIS_ADDR)
+// never meet.
+var (
+	run    = fmt.Sprintf("%d.%d", os.Getpid(), time.Now().UnixNano())
+	stores atomic.Int64
+)
 
 // open makes the stores of the contract suite on the real Redis at addrs,
 // in the form opts gives: each store is a prefix of its own, each replica
 // a client of its own.
 func open(opts redis.UniversalOptions) smsgw24test.OpenDedup {
 	return func(t *testing.T, lease, retention time.Duration) func() smsgw24.Deduplicator {
-		prefix := fmt.Sprintf("smsgw24test:%d:", stores.Add(1))
+		prefix := fmt.Sprintf("smsgw24test:%s:%d:", run, stores.Add(1))
 		return func() smsgw24.Deduplicator {
 			o := opts
 			rdb := redis.NewUniversalClient(&o)
@@ -50,30 +56,31 @@ func TestKeys(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: realserver.RedisAddr(t)})
 	defer rdb.Close()
 	ctx := context.Background()
-	d := &redisdedup.Deduplicator{Client: rdb, Prefix: "keys-test:", Lease: time.Minute, Retention: 2 * time.Hour}
+	prefix := fmt.Sprintf("keys-test:%s:%d:", run, stores.Add(1))
+	d := &redisdedup.Deduplicator{Client: rdb, Prefix: prefix, Lease: time.Minute, Retention: 2 * time.Hour}
 
 	c, lease, err := d.Claim(ctx, "status:42:7")
 	require.NoError(t, err)
 	require.Equal(t, smsgw24.ClaimNew, c)
-	v, err := rdb.Get(ctx, "keys-test:status:42:7").Result()
+	v, err := rdb.Get(ctx, prefix+"status:42:7").Result()
 	require.NoError(t, err)
 	assert.Equal(t, string(lease), v)
 	assert.Len(t, v, 32, "a random token of 16 bytes, in hex")
-	ttl, err := rdb.PTTL(ctx, "keys-test:status:42:7").Result()
+	ttl, err := rdb.PTTL(ctx, prefix+"status:42:7").Result()
 	require.NoError(t, err)
 	assert.True(t, ttl > 0 && ttl <= time.Minute, "expires after the lease: %v", ttl)
 
 	require.NoError(t, d.Commit(ctx, "status:42:7", lease))
-	v, err = rdb.Get(ctx, "keys-test:status:42:7").Result()
+	v, err = rdb.Get(ctx, prefix+"status:42:7").Result()
 	require.NoError(t, err)
 	assert.Equal(t, "done", v)
-	ttl, err = rdb.PTTL(ctx, "keys-test:status:42:7").Result()
+	ttl, err = rdb.PTTL(ctx, prefix+"status:42:7").Result()
 	require.NoError(t, err)
 	assert.True(t, ttl > time.Minute && ttl <= 2*time.Hour, "expires after the retention: %v", ttl)
 
-	keys, err := rdb.Keys(ctx, "keys-test:*").Result()
+	keys, err := rdb.Keys(ctx, prefix+"*").Result()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"keys-test:status:42:7"}, keys)
+	assert.Equal(t, []string{prefix + "status:42:7"}, keys)
 }
 
 func TestDefaults(t *testing.T) {
@@ -81,14 +88,15 @@ func TestDefaults(t *testing.T) {
 	defer rdb.Close()
 	ctx := context.Background()
 	d := &redisdedup.Deduplicator{Client: rdb}
-	c, lease, err := d.Claim(ctx, "defaults:1:1")
+	key := fmt.Sprintf("defaults:%s:%d", run, stores.Add(1))
+	c, lease, err := d.Claim(ctx, key)
 	require.NoError(t, err)
 	require.Equal(t, smsgw24.ClaimNew, c)
-	ttl, err := rdb.PTTL(ctx, redisdedup.DefaultPrefix+"defaults:1:1").Result()
+	ttl, err := rdb.PTTL(ctx, redisdedup.DefaultPrefix+key).Result()
 	require.NoError(t, err)
 	assert.True(t, ttl > smsgw24.DefaultDedupLease-time.Minute && ttl <= smsgw24.DefaultDedupLease, "the default lease: %v", ttl)
-	require.NoError(t, d.Commit(ctx, "defaults:1:1", lease))
-	ttl, err = rdb.PTTL(ctx, redisdedup.DefaultPrefix+"defaults:1:1").Result()
+	require.NoError(t, d.Commit(ctx, key, lease))
+	ttl, err = rdb.PTTL(ctx, redisdedup.DefaultPrefix+key).Result()
 	require.NoError(t, err)
 	assert.True(t, ttl > smsgw24.DefaultDedupRetention-time.Hour && ttl <= smsgw24.DefaultDedupRetention, "the default retention: %v", ttl)
 }
@@ -179,7 +187,8 @@ func TestContractCluster(t *testing.T) {
 	ctx := context.Background()
 	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
 	defer rdb.Close()
-	d := &redisdedup.Deduplicator{Client: rdb, Prefix: "spread:"}
+	prefix := fmt.Sprintf("spread:%s:%d:", run, stores.Add(1))
+	d := &redisdedup.Deduplicator{Client: rdb, Prefix: prefix}
 	for i := range 30 {
 		c, _, err := d.Claim(ctx, fmt.Sprintf("text:1:%d", i))
 		require.NoError(t, err)
@@ -188,7 +197,7 @@ func TestContractCluster(t *testing.T) {
 	var mu sync.Mutex
 	holding := 0
 	require.NoError(t, rdb.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
-		keys, err := node.Keys(ctx, "spread:*").Result()
+		keys, err := node.Keys(ctx, prefix+"*").Result()
 		if len(keys) > 0 {
 			mu.Lock()
 			holding++
