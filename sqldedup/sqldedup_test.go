@@ -226,8 +226,9 @@ type otherDriver struct{}
 
 func (otherDriver) Open(string) (driver.Conn, error) { return nil, errors.New("not a database") }
 
+func init() { sql.Register("sqldedup-test-other", otherDriver{}) }
+
 func TestUnknownDriver(t *testing.T) {
-	sql.Register("sqldedup-test-other", otherDriver{})
 	pool, err := sql.Open("sqldedup-test-other", "")
 	require.NoError(t, err)
 	defer pool.Close()
