@@ -51,6 +51,9 @@ type Server struct {
 	port int
 	bin  string // the directory of the server's binaries
 
+	conf string   // the configuration file of redis-server, if any
+	args []string // more arguments of redis-server
+
 	mu  sync.Mutex
 	cmd *exec.Cmd // a running redis-server
 }
@@ -173,7 +176,29 @@ func psql(url, stmt string) error {
 
 // StartRedis starts redis-server from PATH on a free loopback port, with
 // nothing saved to disk. Remove stops it and removes its directory.
-func StartRedis() (*Server, error) {
+func StartRedis() (*Server, error) { return StartRedisWith() }
+
+// StartRedisWith starts redis-server as StartRedis does, with more
+// arguments, such as "--cluster-enabled", "yes" for a node of a cluster.
+func StartRedisWith(args ...string) (*Server, error) {
+	return startRedis(nil, args)
+}
+
+// StartRedisSentinel starts a Redis Sentinel (redis-server --sentinel) on
+// a free loopback port that watches primary under the name master, with a
+// quorum of one.
+func StartRedisSentinel(primary *Server, master string) (*Server, error) {
+	conf := func(dir string) (string, error) {
+		path := filepath.Join(dir, "sentinel.conf")
+		text := fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d 1\n", master, primary.port)
+		return path, os.WriteFile(path, []byte(text), 0o600)
+	}
+	return startRedis(conf, []string{"--sentinel"})
+}
+
+// startRedis starts redis-server with args after the configuration file
+// that conf writes, if any.
+func startRedis(conf func(dir string) (string, error), args []string) (*Server, error) {
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, err
@@ -186,7 +211,13 @@ func StartRedis() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{kind: "redis", dir: dir, port: port, bin: filepath.Dir(path)}
+	s := &Server{kind: "redis", dir: dir, port: port, bin: filepath.Dir(path), args: args}
+	if conf != nil {
+		if s.conf, err = conf(dir); err != nil {
+			s.Remove()
+			return nil, err
+		}
+	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	s.URL = "redis://" + s.Addr
 	if err := s.Start(); err != nil {
@@ -254,8 +285,13 @@ func (s *Server) Start() error {
 	defer s.mu.Unlock()
 	switch s.kind {
 	case "redis":
-		cmd := s.command("redis-server", "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		var args []string
+		if s.conf != "" {
+			args = append(args, s.conf) // a configuration file comes first
+		}
+		args = append(args, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 			"--save", "", "--appendonly", "no", "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
+		cmd := s.command("redis-server", append(args, s.args...)...)
 		if err := cmd.Start(); err != nil {
 			return err
 		}
