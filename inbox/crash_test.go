@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/go-smsgw24/smsgw24"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 )
 
@@ -117,6 +119,15 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 		return keys
 	}
 	waitFor(t, "every acknowledged event delivered", func() bool { return len(missing()) == 0 })
+	// What was in flight at the kill is delivered again: River marked it
+	// running, and it is rescued after 2×DeliveryTimeout.
+	waitFor(t, "every stored event delivered, those in flight at the kill too", func() bool {
+		res, err := ib.engine.list(t.Context(), river.NewJobListParams().Kinds(eventKind).States(
+			rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable,
+			rivertype.JobStateScheduled, rivertype.JobStatePending, rivertype.JobStateDiscarded))
+		require.NoError(t, err)
+		return len(res.Jobs) == 0
+	})
 	redelivered := 0
 	for key := range deliveredBefore {
 		if len(rec.get(key)) > 0 {
