@@ -43,6 +43,7 @@ Usage:
   smsgw24 send [-url URL] [-form] [-token secret] NAME|FILE
                                  post a fixture or a JSON file as the gateway would
   smsgw24 send -list             list the fixtures
+  smsgw24 inbox list|replay ...  dead letters of a durable inbox (runs smsgw24-inbox)
 
 Run "smsgw24 COMMAND -h" for what each command does, with an example.
 Start with:
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return send(ctx, rest, stdout, stderr)
 	case "demo":
 		return demo(ctx, rest, stdout, stderr)
+	case "inbox":
+		return inbox(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK
