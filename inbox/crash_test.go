@@ -1,7 +1,7 @@
-// crash_test.go kills a process that stores and delivers events on a
-// SQLite file with SIGKILL, reopens the file, and counts: every event whose
-// Store returned nil is delivered, by the killed process or after the
-// restart.
+// crash_test.go kills a process that stores and delivers events with
+// SIGKILL and counts: every event whose Store returned nil is delivered,
+// by the killed process, by the restarted one (SQLite) or by a replica
+// (PostgreSQL).
 
 package inbox
 
@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -66,11 +65,19 @@ func crashChild(dsn string) {
 	wg.Wait()
 }
 
-func TestSQLiteSurvivesKill(t *testing.T) {
+// TestSurvivesKill kills a process that stores and delivers, with
+// SIGKILL: on SQLite the file is then opened again, as by a restarted
+// process; on PostgreSQL a replica that ran beside it carries on.
+func TestSurvivesKill(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGKILL on Windows")
 	}
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "inbox.db")
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) { testSurvivesKill(t, e.dsn(t), e.name == "postgres") })
+	}
+}
+
+func testSurvivesKill(t *testing.T, dsn string, replica bool) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+dsn)
 	cmd.Stderr = os.Stderr
@@ -82,7 +89,7 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 	stored := map[string]bool{}
 	deliveredBefore := map[string]bool{}
 	lines := bufio.NewScanner(out)
-	for lines.Scan() {
+	read := func() {
 		what, key, _ := strings.Cut(lines.Text(), " ")
 		switch what {
 		case "stored":
@@ -90,25 +97,36 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 		case "delivered":
 			deliveredBefore[key] = true
 		}
+	}
+	for lines.Scan() {
+		read()
+		if len(stored) >= 20 {
+			break
+		}
+	}
+	var rec recorder
+	h := Handlers{OnEvent: rec.OnEvent, DeliveryTimeout: time.Second}
+	var ib *Inbox
+	if replica { // it runs beside the process that is killed
+		ib = open(t, dsn, h)
+		run(t, ib)
+	}
+	for lines.Scan() {
+		read()
 		if len(stored) >= 500 && len(deliveredBefore) >= 20 {
 			break
 		}
 	}
 	require.NoError(t, cmd.Process.Kill())
 	for lines.Scan() { // what the child wrote before it died
-		what, key, _ := strings.Cut(lines.Text(), " ")
-		switch what {
-		case "stored":
-			stored[key] = true
-		case "delivered":
-			deliveredBefore[key] = true
-		}
+		read()
 	}
 	_ = cmd.Wait()
 
-	var rec recorder
-	ib := open(t, dsn, Handlers{OnEvent: rec.OnEvent, DeliveryTimeout: time.Second})
-	run(t, ib)
+	if !replica { // the process restarted on the file
+		ib = open(t, dsn, h)
+		run(t, ib)
+	}
 	missing := func() []string {
 		var keys []string
 		for key := range stored {
@@ -134,6 +152,6 @@ func TestSQLiteSurvivesKill(t *testing.T) {
 			redelivered++
 		}
 	}
-	t.Logf("acknowledged %d, delivered before the kill %d, after the restart %d, of which redelivered %d",
+	t.Logf("acknowledged %d; delivered by the killed process %d, by the other %d, both %d",
 		len(stored), len(deliveredBefore), rec.count(), redelivered)
 }

@@ -58,7 +58,7 @@
 // A callback that returns an error (or panics) is retried after
 // [Handlers.Backoff]; the default is exponential with jitter, from about
 // one second to at most an hour, so that [DefaultMaxAttempts] attempts
-// span about nine hours. After [Handlers.MaxAttempts] attempts the event
+// span about eight hours. After [Handlers.MaxAttempts] attempts the event
 // is a dead letter: [Inbox.DeadLetters] lists it with its attempts and
 // last error, and [Inbox.Replay] gives it another attempt. The command
 // smsgw24-inbox (in cmd/smsgw24-inbox, also run by "smsgw24 inbox") does
