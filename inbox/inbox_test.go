@@ -337,9 +337,23 @@ func TestConcurrentOpens(t *testing.T) {
 			wg.Wait()
 			for i := range n {
 				require.NoError(t, errs[i], "Open %d of %d on a new database", i+1, n)
-				require.NoError(t, inboxes[i].Store(t.Context(), &smsgw24.StatusUpdate{SMSID: int64(i + 1), Status: smsgw24.StatusDelivered}))
 			}
-			assert.Equal(t, n, stored(t, inboxes[0]))
+			// Each with its own pool, as separate processes: their Stores
+			// at once wait for one another rather than fail.
+			const each = 25
+			storeErrs := make([]error, n*each)
+			for i, ib := range inboxes {
+				wg.Go(func() {
+					for j := range each {
+						storeErrs[i*each+j] = ib.Store(t.Context(), &smsgw24.StatusUpdate{SMSID: int64(i*each + j + 1), Status: smsgw24.StatusDelivered})
+					}
+				})
+			}
+			wg.Wait()
+			for _, err := range storeErrs {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, n*each, stored(t, inboxes[0]))
 			for _, ib := range inboxes {
 				assert.NoError(t, ib.Close())
 			}

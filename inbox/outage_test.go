@@ -4,11 +4,14 @@
 package inbox
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/go-smsgw24/smsgw24"
 	"github.com/go-smsgw24/smsgw24/internal/realserver"
+	"github.com/go-smsgw24/smsgw24/smsgw24test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,6 +35,10 @@ func TestPostgresOutage(t *testing.T) {
 	for range 3 {
 		assert.Error(t, ib.Store(t.Context(), during), "no acknowledgement while the database is down")
 	}
+	handler := &smsgw24.Handler{OnEvent: ib.Store}
+	w := httptest.NewRecorder()
+	handler.ServeHTTP(w, smsgw24test.NewRequest(during, smsgw24test.RequestOptions{}))
+	assert.Equal(t, http.StatusInternalServerError, w.Code, "the Handler answers 5xx: the gateway may send it again")
 
 	require.NoError(t, server.Start())
 	waitFor(t, "Store to succeed again", func() bool { return ib.Store(t.Context(), during) == nil })
