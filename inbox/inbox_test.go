@@ -7,6 +7,7 @@ package inbox
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"os"
@@ -376,5 +377,43 @@ func TestDefaultBackoff(t *testing.T) {
 			assert.GreaterOrEqual(t, got, want*8/10, "attempt %d", attempt)
 			assert.LessOrEqual(t, got, want*12/10, "attempt %d", attempt)
 		}
+	}
+}
+
+func TestReplayLeavesADeliveryAlone(t *testing.T) {
+	started := make(chan int64, 1)
+	release := make(chan struct{})
+	ib := open(t, engines[0].dsn(t), Handlers{OnEvent: func(ctx context.Context, _ smsgw24.Event) error {
+		id, ok := DeliveryID(ctx)
+		assert.True(t, ok)
+		started <- id
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	}})
+	require.NoError(t, ib.Store(t.Context(), &smsgw24.TextMessage{SMSID: 3, DeviceID: 7}))
+	run(t, ib)
+	id := <-started
+	assert.ErrorIs(t, ib.Replay(t.Context(), id), ErrNotDeadLetter, "it is being delivered")
+	close(release)
+	_, ok := DeliveryID(t.Context())
+	assert.False(t, ok, "outside a callback")
+}
+
+func TestStoreNil(t *testing.T) {
+	ib := open(t, engines[0].dsn(t), Handlers{})
+	assert.Error(t, ib.Store(t.Context(), nil))
+}
+
+func TestSQLitePragmas(t *testing.T) {
+	db, err := sql.Open("sqlite", sqliteDSN(filepath.Join(t.TempDir(), "inbox.db")))
+	require.NoError(t, err)
+	defer db.Close()
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000"} {
+		var got string
+		require.NoError(t, db.QueryRow("PRAGMA "+pragma).Scan(&got))
+		assert.Equal(t, want, got, pragma)
 	}
 }
