@@ -46,3 +46,21 @@ func TestPostgresOutage(t *testing.T) {
 	assert.Equal(t, []smsgw24.Event{during}, rec.get(smsgw24.EventKey(during)))
 	assert.Equal(t, []smsgw24.Event{before}, rec.get(smsgw24.EventKey(before)))
 }
+
+func TestRunStartsWhileTheDatabaseIsDown(t *testing.T) {
+	server, err := realserver.StartPostgres()
+	if err != nil {
+		realserver.Skip(t, "PostgreSQL", "postgresql", err)
+	}
+	t.Cleanup(server.Remove)
+
+	var rec recorder
+	ib := open(t, server.URL, quick(Handlers{OnEvent: rec.OnEvent}))
+	ev := &smsgw24.TextMessage{SMSID: 1, DeviceID: 7, Body: "stored before"}
+	require.NoError(t, ib.Store(t.Context(), ev))
+	require.NoError(t, server.Stop())
+	run(t, ib) // cannot start yet: it keeps trying
+	require.NoError(t, server.Start())
+	waitFor(t, "the event delivered", func() bool { return rec.count() == 1 })
+	assert.Equal(t, []smsgw24.Event{ev}, rec.get(smsgw24.EventKey(ev)))
+}
