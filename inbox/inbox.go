@@ -53,9 +53,12 @@ var (
 // the event; an error (or a panic) has it delivered again later.
 // Callbacks run concurrently, up to Workers at a time.
 type Handlers struct {
+	// OnStatus receives status updates of outgoing messages.
 	OnStatus func(context.Context, *smsgw24.StatusUpdate) error
-	OnText   func(context.Context, *smsgw24.TextMessage) error
-	OnImage  func(context.Context, *smsgw24.ImageMessage) error
+	// OnText receives incoming text messages.
+	OnText func(context.Context, *smsgw24.TextMessage) error
+	// OnImage receives incoming image messages.
+	OnImage func(context.Context, *smsgw24.ImageMessage) error
 	// OnEvent receives the events whose own callback is nil.
 	OnEvent func(context.Context, smsgw24.Event) error
 
@@ -131,7 +134,8 @@ type Inbox struct {
 
 // Open opens the inbox that dsn names, creating or migrating its tables,
 // and returns it ready to Store; call Run to deliver. The dsn is
-// "sqlite:PATH" for a SQLite file (created when missing) or a PostgreSQL
+// "sqlite:PATH" for a SQLite file (created when missing; a relative PATH
+// is relative to the working directory) or a PostgreSQL
 // URL "postgres://..." (or "postgresql://..."). Several processes may open
 // one database at the same moment. Close the inbox when done.
 func Open(ctx context.Context, dsn string, h Handlers) (*Inbox, error) {
@@ -168,6 +172,10 @@ func redact(dsn string) string {
 func (ib *Inbox) Store(ctx context.Context, ev smsgw24.Event) error {
 	if ev == nil {
 		return errors.New("inbox: Store of a nil event")
+	}
+	// What Parse would refuse could never be delivered.
+	if err := ev.Validate(); err != nil {
+		return fmt.Errorf("inbox: store: %w", err)
 	}
 	data, err := ev.MarshalJSON()
 	if err != nil {

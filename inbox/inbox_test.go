@@ -402,9 +402,11 @@ func TestReplayLeavesADeliveryAlone(t *testing.T) {
 	assert.False(t, ok, "outside a callback")
 }
 
-func TestStoreNil(t *testing.T) {
+func TestStoreRefusesWhatCannotBeDelivered(t *testing.T) {
 	ib := open(t, engines[0].dsn(t), Handlers{})
 	assert.Error(t, ib.Store(t.Context(), nil))
+	assert.ErrorIs(t, ib.Store(t.Context(), &smsgw24.TextMessage{DeviceID: 7}), smsgw24.ErrMissingField, "no sms_id")
+	assert.Equal(t, 0, stored(t, ib))
 }
 
 func TestSQLitePragmas(t *testing.T) {
