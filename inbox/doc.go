@@ -69,11 +69,13 @@
 // A delivery's context is cancelled after [Handlers.DeliveryTimeout]
 // (default one minute). An event that was being delivered by a process
 // that was killed is delivered again once it has been running for twice
-// that time: within 2×DeliveryTimeout plus about 45 seconds (River's
-// rescuer runs every 30 seconds, on the process elected leader, and a dead
-// leader is replaced within 15 seconds), so under three minutes with the
-// defaults, by the restarted process (SQLite) or by the other replicas
-// (PostgreSQL). The cost to a long callback: one that ignores its
+// that time: within 2×DeliveryTimeout plus about 50 seconds (a dead
+// leader is replaced within 15 seconds; River's rescuer runs every 30
+// seconds on the leader, and counts the lost delivery as a failed attempt,
+// retried after Backoff(attempt) and River's scheduler's 5 seconds), so
+// under three minutes with the defaults, by the restarted process (SQLite)
+// or by the other replicas (PostgreSQL). The killed delivery uses up one
+// of the event's MaxAttempts. The cost to a long callback: one that ignores its
 // cancelled context and is still running after 2×DeliveryTimeout may be
 // delivered a second time while it runs. Set DeliveryTimeout above the
 // longest time a callback needs.
