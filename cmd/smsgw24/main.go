@@ -47,6 +47,7 @@ Usage:
   smsgw24 gateway [-addr host:port] [-token TOKEN] [-status-url URL] [-incoming-url URL]
                                  run a local SMSGateway24: its REST API, and the status
                                  webhooks of each message sent to it
+  smsgw24 inbox list|replay ...  dead letters of a durable inbox (runs smsgw24-inbox)
 
 Run "smsgw24 COMMAND -h" for what each command does, with an example.
 Start with:
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return demo(ctx, rest, stdout, stderr)
 	case "gateway":
 		return gateway(ctx, rest, stdout, stderr)
+	case "inbox":
+		return inbox(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK
