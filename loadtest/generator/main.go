@@ -1,12 +1,13 @@
 //go:build linux
 
-// Command loadtest drives the example receiver and an empty net/http
+// Command generator drives the instrumented receiver and an empty net/http
 // handler with the same webhook traffic on loopback, and reports for each
 // its throughput, latency, errors, CPU and memory, and the receiver's
 // throughput as a share of the empty handler's.
 //
-//	go build -o /tmp/receiver ./examples/receiver
-//	go run ./examples/loadtest -receiver /tmp/receiver
+//	cd loadtest
+//	go build -o /tmp/receiver ./receiver
+//	go run ./generator -receiver /tmp/receiver
 //
 // scripts/loadtest.sh does both. Both targets run as child processes that
 // listen on 127.0.0.1 only, and are stopped at the end; the traffic never
@@ -83,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.receiver, "receiver", "", "path of the built example receiver (go build ./examples/receiver)")
+	fs.StringVar(&c.receiver, "receiver", "", "path of the built instrumented receiver (go build ./receiver in loadtest/)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each target is driven, in all")
 	fs.IntVar(&c.rounds, "rounds", 5, "how many times the load alternates between the targets")
 	fs.IntVar(&c.conns, "c", 32, "concurrent workers, each on its own keep-alive connection")

@@ -1,10 +1,12 @@
-// Command receiver is a runnable SMSGateway24 webhook receiver: the
-// smsgw24.Handler behind a token, with de-duplication, the latest status
-// of each outgoing message kept in memory, one log record per event, the
-// server timeouts that keep slow clients from holding connections, and a
-// clean shutdown on SIGINT or SIGTERM.
+// Command receiver is the instrumented receiver the load and fault tests
+// of this module drive: the smsgw24.Handler behind a token, with
+// de-duplication, the latest status of each outgoing message kept in
+// memory, one log record per event, the server timeouts that keep slow
+// clients from holding connections, a clean shutdown on SIGINT or SIGTERM,
+// and counters for the load generator. examples/receiver is the minimal
+// receiver to start from; this one is a tool.
 //
-//	go run ./examples/receiver -token secret
+//	go run ./receiver -token secret    (in loadtest/)
 //
 // It serves
 //
