@@ -17,8 +17,11 @@
 // and prints one line to stdout once it listens:
 // "smsgw24 receiver listening on http://127.0.0.1:8080".
 //
-// It keeps everything in memory, bounded by -keep; a real receiver stores
-// what its callbacks receive in its database.
+// It keeps what the events say in memory, bounded by -keep. -dedup picks
+// where handled events are remembered (memory, Redis, PostgreSQL or
+// SQLite, for several replicas); -inbox stores every event in the durable
+// inbox before the 200 and delivers it from there. -callback-log records
+// every callback's start and end, line by line, for the fault tests.
 package main
 
 import (
@@ -60,6 +63,11 @@ type config struct {
 	writeTimeout      time.Duration
 	idleTimeout       time.Duration
 	shutdownTimeout   time.Duration
+	dedup             string
+	inbox             string
+	lease             time.Duration
+	callbackLog       string
+	callbackDelay     time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -78,6 +86,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.writeTimeout, "write-timeout", 30*time.Second, "time allowed from the end of the headers to the end of the answer")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 60*time.Second, "time a kept-alive connection may wait for its next request")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "time allowed for requests in flight on shutdown")
+	fs.StringVar(&c.dedup, "dedup", "memory", "where handled events are remembered: memory, redis://HOST:PORT, postgres://URL or sqlite:PATH")
+	fs.StringVar(&c.inbox, "inbox", "", "store events in the durable inbox at sqlite:PATH or postgres://URL and deliver them from it")
+	fs.DurationVar(&c.lease, "lease", 0, "how long a claim of -dedup redis, postgres or sqlite holds; 0: the backend's default")
+	fs.StringVar(&c.callbackLog, "callback-log", "", "file to append a line to at each callback's start and end (and each commit)")
+	fs.DurationVar(&c.callbackDelay, "callback-delay", 0, "time each callback takes, as if it did work")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -108,8 +121,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	st := newStore(c.keep)
+	cl, err := openCallbackLog(c.callbackLog)
+	if err != nil {
+		log.Error("cannot open the callback log", "error", err)
+		return 1
+	}
+	b, err := openBackend(ctx, c, st, deliverer(st, log, cl, c.callbackDelay), cl)
+	if err != nil {
+		_ = cl.close()
+		log.Error("cannot open the backend", "error", err)
+		return 1
+	}
+	defer func() {
+		if err := b.close(); err != nil {
+			log.Error("closing the backend", "error", err)
+		}
+	}()
 	srv := &http.Server{
-		Handler:           newMux(c, st, log),
+		Handler:           newMux(c, st, log, b),
 		ReadHeaderTimeout: c.readHeaderTimeout,
 		ReadTimeout:       c.readTimeout,
 		WriteTimeout:      c.writeTimeout,
@@ -130,6 +159,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	delivered := make(chan error, 1)
+	if b.run != nil {
+		go func() { delivered <- b.run(runCtx) }()
+	} else {
+		delivered <- nil
+	}
+	defer func() {
+		stopRun()
+		if err := <-delivered; err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("inbox delivery", "error", err)
+		}
+	}()
 	select {
 	case err := <-served:
 		log.Error("server failed", "error", err)
@@ -153,32 +195,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // newMux mounts the webhook handler, the status lookup and the stats.
-func newMux(c config, st *store, log *slog.Logger) *http.ServeMux {
-	dedup := &countingDeduplicator{Deduplicator: &smsgw24.MemoryDeduplicator{MaxKeys: c.keep}, st: st}
+// The handler answers 200 once deliver ran (synchronous) or once the
+// event is stored in the inbox (-inbox), whose Run calls deliver later.
+func newMux(c config, st *store, log *slog.Logger, b *backend) *http.ServeMux {
 	h := &smsgw24.Handler{
-		OnStatus: func(ctx context.Context, u *smsgw24.StatusUpdate) error {
-			latest, replaced := st.status(u)
-			log.LogAttrs(ctx, slog.LevelInfo, "status update",
-				slog.Int64("sms_id", u.SMSID), slog.String("status", u.Status.String()),
-				slog.String("latest", latest.String()), slog.Bool("replaced", replaced))
-			return nil
-		},
-		OnText: func(ctx context.Context, m *smsgw24.TextMessage) error {
-			st.message(m)
-			log.LogAttrs(ctx, slog.LevelInfo, "text message",
-				slog.Int64("sms_id", m.SMSID), slog.Int64("device_id", m.DeviceID), slog.String("channel", m.Channel.String()))
-			return nil
-		},
-		OnImage: func(ctx context.Context, m *smsgw24.ImageMessage) error {
-			st.message(m)
-			log.LogAttrs(ctx, slog.LevelInfo, "image message",
-				slog.Int64("sms_id", m.SMSID), slog.Int64("device_id", m.DeviceID), slog.String("channel", m.Channel.String()))
-			return nil
-		},
-		Deduplicator: dedup,
+		OnEvent:      b.onEvent,
 		MaxBodyBytes: c.maxBody,
 		Logger:       log,
 		OnError:      func(*http.Request, int, error) { st.rejected() },
+	}
+	if b.dedup != nil {
+		h.Deduplicator = &countingDeduplicator{Deduplicator: b.dedup, st: st, log: b.log}
 	}
 	if c.token != "" {
 		h.Verifier = smsgw24.Token(c.token)
@@ -203,6 +230,43 @@ func newMux(c config, st *store, log *slog.Logger) *http.ServeMux {
 		writeJSON(w, http.StatusOK, map[string]any{"sms_id": id, "status_id": int(s), "status": s.String(), "final": s.Final()})
 	})
 	return mux
+}
+
+// deliverer is the callback every event reaches once: it writes the
+// callback log's start and done lines around the work, waits -callback-delay
+// (a callback with work to do, so that a kill finds some in flight), and
+// keeps what the event says in st.
+func deliverer(st *store, log *slog.Logger, cl *callbackLog, delay time.Duration) func(context.Context, smsgw24.Event) error {
+	return func(ctx context.Context, ev smsgw24.Event) error {
+		key := smsgw24.EventKey(ev)
+		cl.write("start", key)
+		if delay > 0 {
+			time.Sleep(delay)
+		}
+		switch e := ev.(type) {
+		case *smsgw24.StatusUpdate:
+			latest, replaced := st.status(e)
+			log.LogAttrs(ctx, slog.LevelInfo, "status update",
+				slog.Int64("sms_id", e.SMSID), slog.String("status", e.Status.String()),
+				slog.String("latest", latest.String()), slog.Bool("replaced", replaced))
+		default:
+			st.message(ev)
+			log.LogAttrs(ctx, slog.LevelInfo, string(ev.Kind())+" message",
+				slog.Int64("sms_id", ev.ID()), slog.Int64("device_id", deviceID(ev)))
+		}
+		cl.write("done", key)
+		return nil
+	}
+}
+
+func deviceID(ev smsgw24.Event) int64 {
+	switch e := ev.(type) {
+	case *smsgw24.TextMessage:
+		return e.DeviceID
+	case *smsgw24.ImageMessage:
+		return e.DeviceID
+	}
+	return 0
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
