@@ -17,7 +17,7 @@ import (
 
 // backend is what the Handler is wired to.
 type backend struct {
-	dedup   smsgw24.Deduplicator                      // nil with an inbox
+	dedup   smsgw24.Deduplicator                       // nil with an inbox
 	onEvent func(context.Context, smsgw24.Event) error // the Handler's OnEvent
 	run     func(context.Context) error                // the inbox's delivery, or nil
 	log     *callbackLog
