@@ -50,6 +50,7 @@ type Server struct {
 	dir  string
 	port int
 	bin  string // the directory of the server's binaries
+	args []string // more arguments of redis-server
 
 	mu  sync.Mutex
 	cmd *exec.Cmd // a running redis-server
@@ -172,8 +173,11 @@ func psql(url, stmt string) error {
 }
 
 // StartRedis starts redis-server from PATH on a free loopback port, with
-// nothing saved to disk. Remove stops it and removes its directory.
-func StartRedis() (*Server, error) {
+// nothing saved to disk. Remove stops it and removes its directory. args
+// are added to the server's command line after the defaults, which they
+// override: "--appendonly", "yes", "--appendfsync", "always" keeps every
+// acknowledged write across Stop (SIGKILL) and Start.
+func StartRedis(args ...string) (*Server, error) {
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, err
@@ -186,7 +190,7 @@ func StartRedis() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{kind: "redis", dir: dir, port: port, bin: filepath.Dir(path)}
+	s := &Server{kind: "redis", dir: dir, port: port, bin: filepath.Dir(path), args: args}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	s.URL = "redis://" + s.Addr
 	if err := s.Start(); err != nil {
@@ -254,8 +258,9 @@ func (s *Server) Start() error {
 	defer s.mu.Unlock()
 	switch s.kind {
 	case "redis":
-		cmd := s.command("redis-server", "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no", "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
+		args := append([]string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+			"--save", "", "--appendonly", "no", "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log")}, s.args...)
+		cmd := s.command("redis-server", args...)
 		if err := cmd.Start(); err != nil {
 			return err
 		}
