@@ -49,7 +49,7 @@ type Server struct {
 	kind string // "redis" or "postgres"
 	dir  string
 	port int
-	bin  string // the directory of the server's binaries
+	bin  string   // the directory of the server's binaries
 	args []string // more arguments of redis-server
 
 	mu  sync.Mutex
