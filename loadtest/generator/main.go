@@ -78,6 +78,8 @@ type config struct {
 	serveEmpty  bool
 	addr        string
 	verbose     bool
+	inboxTable  bool
+	postgres    string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -98,6 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.serveEmpty, "serve-empty", false, "serve an empty net/http handler on -addr instead (the baseline target)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "address for -serve-empty")
 	fs.BoolVar(&c.verbose, "v", false, "print every memory sample")
+	fs.BoolVar(&c.inboxTable, "inbox-table", false, "measure the durable inbox instead: acknowledgements per second and latency on SQLite and PostgreSQL, against the synchronous Handler and River's own insert rate")
+	fs.StringVar(&c.postgres, "postgres", os.Getenv("SMSGW24_POSTGRES_URL"), "for -inbox-table: a PostgreSQL URL whose user may create databases; empty: start a server (Debian's postgresql)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -111,7 +115,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "loadtest: -receiver is required; -duration, -rounds, -c and -copy-lag must be positive, -keep above -copy-lag")
 		return 2
 	}
-	if err := loadtest(ctx, c, stdout, stderr); err != nil {
+	measure := loadtest
+	if c.inboxTable {
+		measure = inboxTable
+	}
+	if err := measure(ctx, c, stdout, stderr); err != nil {
 		if errors.Is(err, errFailed) {
 			return 1
 		}
