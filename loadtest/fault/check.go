@@ -241,3 +241,24 @@ func (run *Run) wasInFlight(s Step) bool {
 	}
 	return false
 }
+
+// undelivered counts the events answered 200 whose callback has not
+// finished yet.
+func (run *Run) undelivered() int {
+	done := make(map[string]bool)
+	for _, s := range run.Steps {
+		if s.Step == "done" {
+			done[s.Key] = true
+		}
+	}
+	n := 0
+	seen := make(map[string]bool)
+	for _, a := range run.Answers {
+		key := run.Events[a.Event].Key
+		if a.Code == http.StatusOK && !done[key] && !seen[key] {
+			seen[key] = true
+			n++
+		}
+	}
+	return n
+}

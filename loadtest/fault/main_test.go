@@ -128,7 +128,7 @@ func (sc scenario) run(t *testing.T) (*Run, *Report) {
 			steps, err := ReadCallbackLogs(logs...)
 			require.NoError(t, err)
 			run.Steps = steps
-			if r := CheckInbox(run); len(r.Problems) == 0 {
+			if run.undelivered() == 0 {
 				break
 			}
 			time.Sleep(500 * time.Millisecond)
