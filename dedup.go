@@ -1,12 +1,14 @@
 // dedup.go holds what keeps one event from reaching the callbacks twice:
-// the Deduplicator interface the Handler calls, EventKey, and
-// MemoryDeduplicator, a bounded in-memory implementation for one process.
+// the Deduplicator interface the Handler calls, its claims as leases,
+// EventKey, and MemoryDeduplicator, a bounded in-memory implementation for
+// one process.
 
 package smsgw24
 
 import (
 	"container/list"
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -16,7 +18,8 @@ import (
 type Claim int
 
 const (
-	// ClaimNew: the key was not seen; the caller now holds it and must
+	// ClaimNew: the key was not seen, or its last holder's lease expired;
+	// the caller now holds it, under the Lease returned with it, and must
 	// Commit or Release it.
 	ClaimNew Claim = iota
 	// ClaimDone: an event with this key was handled; skip it.
@@ -25,25 +28,73 @@ const (
 	ClaimBusy
 )
 
+// String returns "new", "done" or "busy".
+func (c Claim) String() string {
+	switch c {
+	case ClaimNew:
+		return "new"
+	case ClaimDone:
+		return "done"
+	case ClaimBusy:
+		return "busy"
+	}
+	return "claim(" + strconv.Itoa(int(c)) + ")"
+}
+
+// Lease names one holder's claim of a key: Claim returns it with ClaimNew,
+// and the holder passes it to Commit or Release. It is opaque: a random
+// token, or a counter in memory.
+//
+// A lease runs for a fixed time from the claim and is not renewed. Once it
+// has run out, a copy of the event may claim the key anew (ClaimNew with
+// another Lease), as if the holder had died; the old holder's Commit or
+// Release then changes nothing and returns an error wrapping
+// ErrLeaseExpired.
+type Lease string
+
+// ErrLeaseExpired is wrapped by the error of a Commit or Release whose
+// lease ran out (another request may hold the key now): the call changed
+// nothing.
+var ErrLeaseExpired = errors.New("smsgw24: the claim's lease expired")
+
+// Defaults of the Deduplicators: how long a claim holds without Commit or
+// Release, and how long a handled event is remembered. The gateway's retry
+// window is not documented; 72 hours is what Stripe retries for.
+const (
+	DefaultDedupLease     = 5 * time.Minute
+	DefaultDedupRetention = 72 * time.Hour
+	DefaultDedupKeys      = 100_000
+)
+
 // Deduplicator remembers which events were handled, so that the copies a
 // gateway sends again (retries, duplicates) do not reach the callbacks
 // twice. The Handler claims an event's key before its callback runs, then
 // commits the key when the callback succeeded or releases it when it
 // failed, so that a retry after a failure reaches the callback again.
 //
-// MemoryDeduplicator serves one process. Several replicas need a shared
-// store; the README shows one on Redis (SET NX with an expiry) and one on a
-// SQL table with a unique key. Implementations must be safe for concurrent
-// use.
+// A claim is a lease (see [Lease]): if its holder dies, or its callback
+// runs past the lease, a later copy takes the key over. Keep
+// [Handler.Timeout] below the lease, so that a callback is stopped before a
+// copy on another replica may run it again.
+//
+// [MemoryDeduplicator] serves one process. Several replicas share a store:
+// the modules github.com/go-smsgw24/smsgw24/redisdedup (Redis) and
+// github.com/go-smsgw24/smsgw24/sqldedup (PostgreSQL, SQLite) implement it.
+// Implementations must be safe for concurrent use; the test suite
+// smsgw24test.TestDeduplicator checks one.
 type Deduplicator interface {
 	// Claim reports whether key is new, done, or held by another request.
-	// For a new key the caller holds it until Commit or Release; a store
-	// should let a held key expire, in case its holder dies.
-	Claim(ctx context.Context, key string) (Claim, error)
-	// Commit marks a held key as handled.
-	Commit(ctx context.Context, key string) error
-	// Release gives up a held key, as if it had never been claimed.
-	Release(ctx context.Context, key string) error
+	// For a new key (ClaimNew) it returns the Lease under which the caller
+	// now holds it, until Commit, Release or the lease's end.
+	Claim(ctx context.Context, key string) (Claim, Lease, error)
+	// Commit marks a key held under lease as handled. If the lease ran
+	// out, it changes nothing and returns an error wrapping
+	// ErrLeaseExpired.
+	Commit(ctx context.Context, key string, lease Lease) error
+	// Release gives up a key held under lease, as if it had never been
+	// claimed. If the lease ran out, it changes nothing and returns an
+	// error wrapping ErrLeaseExpired.
+	Release(ctx context.Context, key string, lease Lease) error
 }
 
 // EventKey is the key under which an event counts as a duplicate: a status
@@ -70,33 +121,40 @@ func EventKey(ev Event) string {
 	return string(buf)
 }
 
-// Defaults of MemoryDeduplicator.
-const (
-	DefaultDedupKeys = 100_000
-	DefaultDedupTTL  = 24 * time.Hour
-)
-
 // MemoryDeduplicator is a Deduplicator for one process. It remembers at most
-// MaxKeys keys for TTL each, forgetting the oldest first. Its zero value is
-// ready to use, with DefaultDedupKeys and DefaultDedupTTL.
+// MaxKeys handled keys for Retention each, forgetting the oldest first; a
+// key whose callback is still running (held under a lease that has not run
+// out) is never forgotten, so held keys come on top of MaxKeys, as many as
+// callbacks run at once. Its zero value is ready to use, with
+// DefaultDedupKeys, DefaultDedupLease and DefaultDedupRetention.
 type MemoryDeduplicator struct {
-	// MaxKeys bounds how many keys are kept; 0 means DefaultDedupKeys.
+	// MaxKeys bounds how many handled keys are kept; 0 means
+	// DefaultDedupKeys.
 	MaxKeys int
-	// TTL is how long a handled key is remembered; 0 means DefaultDedupTTL.
-	// A held key that was neither committed nor released is given up after
-	// TTL too.
-	TTL time.Duration
+	// Lease is how long a claim holds without Commit or Release; 0 means
+	// DefaultDedupLease.
+	Lease time.Duration
+	// Retention is how long a handled key is remembered; 0 means
+	// DefaultDedupRetention.
+	Retention time.Duration
 	// Now is the clock; nil means time.Now. Tests set it.
 	Now func() time.Time
 
 	mu    sync.Mutex
-	keys  map[string]*list.Element
-	order list.List // of *dedupEntry, oldest first
+	held  map[string]memoryLease
+	done  map[string]*list.Element
+	order list.List // of *doneKey, in order of expiry
+	next  uint64    // the last lease given
 }
 
-type dedupEntry struct {
+// memoryLease is a held key: its lease's number and end.
+type memoryLease struct {
+	n       uint64
+	expires time.Time
+}
+
+type doneKey struct {
 	key     string
-	done    bool
 	expires time.Time
 }
 
@@ -107,78 +165,88 @@ func (m *MemoryDeduplicator) now() time.Time {
 	return time.Now()
 }
 
-func (m *MemoryDeduplicator) ttl() time.Duration {
-	if m.TTL > 0 {
-		return m.TTL
-	}
-	return DefaultDedupTTL
-}
-
 // Claim implements Deduplicator.
-func (m *MemoryDeduplicator) Claim(_ context.Context, key string) (Claim, error) {
+func (m *MemoryDeduplicator) Claim(_ context.Context, key string) (Claim, Lease, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
 	m.expire(now)
-	if el, ok := m.keys[key]; ok {
-		if el.Value.(*dedupEntry).done {
-			return ClaimDone, nil
-		}
-		return ClaimBusy, nil
+	if _, ok := m.done[key]; ok {
+		return ClaimDone, "", nil
 	}
-	if m.keys == nil {
-		m.keys = make(map[string]*list.Element)
+	if l, ok := m.held[key]; ok && now.Before(l.expires) {
+		return ClaimBusy, "", nil
 	}
-	limit := m.MaxKeys
-	if limit <= 0 {
-		limit = DefaultDedupKeys
+	if m.held == nil {
+		m.held = make(map[string]memoryLease)
 	}
-	for len(m.keys) >= limit {
-		m.remove(m.order.Front())
-	}
-	m.keys[key] = m.order.PushBack(&dedupEntry{key: key, expires: now.Add(m.ttl())})
-	return ClaimNew, nil
+	m.next++
+	m.held[key] = memoryLease{n: m.next, expires: now.Add(orDefault(m.Lease, DefaultDedupLease))}
+	return ClaimNew, Lease(strconv.FormatUint(m.next, 10)), nil
 }
 
 // Commit implements Deduplicator.
-func (m *MemoryDeduplicator) Commit(_ context.Context, key string) error {
+func (m *MemoryDeduplicator) Commit(_ context.Context, key string, lease Lease) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if el, ok := m.keys[key]; ok {
-		e := el.Value.(*dedupEntry)
-		e.done = true
-		e.expires = m.now().Add(m.ttl())
-		m.order.MoveToBack(el)
+	now := m.now()
+	if err := m.giveUp(key, lease, now); err != nil {
+		return err
 	}
+	if m.done == nil {
+		m.done = make(map[string]*list.Element)
+	}
+	for limit := orDefault(m.MaxKeys, DefaultDedupKeys); len(m.done) >= limit; {
+		m.forget(m.order.Front())
+	}
+	m.done[key] = m.order.PushBack(&doneKey{key: key, expires: now.Add(orDefault(m.Retention, DefaultDedupRetention))})
 	return nil
 }
 
 // Release implements Deduplicator.
-func (m *MemoryDeduplicator) Release(_ context.Context, key string) error {
+func (m *MemoryDeduplicator) Release(_ context.Context, key string, lease Lease) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if el, ok := m.keys[key]; ok && !el.Value.(*dedupEntry).done {
-		m.remove(el)
+	return m.giveUp(key, lease, m.now())
+}
+
+// giveUp ends the hold of key under lease, or says why it cannot. A held
+// key whose lease ran out is dropped as well: it holds nothing any more.
+func (m *MemoryDeduplicator) giveUp(key string, lease Lease, now time.Time) error {
+	l, ok := m.held[key]
+	if !ok || strconv.FormatUint(l.n, 10) != string(lease) {
+		return ErrLeaseExpired
+	}
+	delete(m.held, key)
+	if !now.Before(l.expires) {
+		return ErrLeaseExpired
 	}
 	return nil
 }
 
-// Len returns how many keys are remembered now.
+// Len returns how many keys are remembered now, held or handled.
 func (m *MemoryDeduplicator) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.keys)
+	return len(m.held) + len(m.done)
 }
 
-// expire forgets the keys whose time is up. The list is in order of
-// expiry, since every key gets the same TTL from its last change.
+// expire forgets the handled keys whose time is up. The list is in order of
+// expiry, since every key gets the same Retention from its commit.
 func (m *MemoryDeduplicator) expire(now time.Time) {
-	for el := m.order.Front(); el != nil && !now.Before(el.Value.(*dedupEntry).expires); el = m.order.Front() {
-		m.remove(el)
+	for el := m.order.Front(); el != nil && !now.Before(el.Value.(*doneKey).expires); el = m.order.Front() {
+		m.forget(el)
 	}
 }
 
-func (m *MemoryDeduplicator) remove(el *list.Element) {
-	delete(m.keys, el.Value.(*dedupEntry).key)
+func (m *MemoryDeduplicator) forget(el *list.Element) {
+	delete(m.done, el.Value.(*doneKey).key)
 	m.order.Remove(el)
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }

@@ -151,7 +151,7 @@ func ExampleMemoryDeduplicator() {
 	calls := 0
 	h := &smsgw24.Handler{
 		OnStatus:     func(context.Context, *smsgw24.StatusUpdate) error { calls++; return nil },
-		Deduplicator: &smsgw24.MemoryDeduplicator{MaxKeys: 10_000, TTL: 24 * time.Hour},
+		Deduplicator: &smsgw24.MemoryDeduplicator{MaxKeys: 10_000, Retention: 72 * time.Hour},
 		Logger:       slog.New(slog.DiscardHandler),
 	}
 	for range 3 {

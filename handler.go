@@ -46,7 +46,7 @@ const DefaultMaxBodyBytes = 64 << 10
 //	422  the body lacks what identifies the event (sms_id, status_id)
 //	500  the callback returned an error or panicked
 //	501  no callback is set for the kind of event (nor OnEvent)
-//	503  the callback ran out of Timeout
+//	503  the callback ran out of Timeout, or the Deduplicator failed
 //
 // Only the 200 says that the user's code accepted the event; the gateway
 // may send anything else again. Answers are short JSON objects such as
@@ -77,12 +77,17 @@ type Handler struct {
 	Location *time.Location
 
 	// Deduplicator, if set, keeps an event that was handled once from
-	// reaching the callbacks again. See Deduplicator.
+	// reaching the callbacks again. See Deduplicator. A Deduplicator that
+	// fails is answered 503 (ErrDeduplicator), without the callback.
 	Deduplicator Deduplicator
 
 	// Timeout, if positive, bounds the context a callback receives. A
 	// callback that returns the context's error is answered 503. A
 	// callback that ignores its context is not stopped.
+	//
+	// With a Deduplicator, keep Timeout below its lease: a callback still
+	// running when the lease runs out may be taken over by a copy of the
+	// event on another request or replica, and then both run.
 	Timeout time.Duration
 
 	// Logger receives one record per rejected or failed request (warn and
@@ -113,6 +118,10 @@ var (
 	ErrInProgress = errors.New("smsgw24: the same event is being handled, try again later")
 	// ErrCallbackPanic: the callback panicked.
 	ErrCallbackPanic = errors.New("smsgw24: callback panicked")
+	// ErrDeduplicator: the Deduplicator failed to claim the event (its
+	// store is down), so the callback did not run. It is answered 503; the
+	// store's own error is wrapped for the log and OnError, not answered.
+	ErrDeduplicator = errors.New("smsgw24: the de-duplication store failed, try again later")
 )
 
 // bodyBuffers keep request bodies between requests: Parse copies what it
@@ -231,12 +240,14 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, ev Event) {
 	}
 	ctx := r.Context()
 	var key string
+	var lease Lease
+	settled := true
 	if h.Deduplicator != nil {
 		key = EventKey(ev)
-		claim, err := h.Deduplicator.Claim(ctx, key)
+		claim, l, err := h.Deduplicator.Claim(ctx, key)
 		switch {
 		case err != nil:
-			h.fail(w, r, http.StatusInternalServerError, fmt.Errorf("smsgw24: deduplicator: %w", err))
+			h.fail(w, r, http.StatusServiceUnavailable, fmt.Errorf("%w: %w", ErrDeduplicator, err))
 			return
 		case claim == ClaimDone:
 			h.logEvent(ctx, "webhook duplicate skipped", ev)
@@ -247,20 +258,19 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, ev Event) {
 			h.fail(w, r, http.StatusConflict, ErrInProgress)
 			return
 		}
+		lease, settled = l, false
+		// A callback that aborts the request (panic(http.ErrAbortHandler))
+		// gives its claim up, so that a retry runs; the panic goes on.
+		defer func() {
+			if !settled {
+				h.settle(ctx, ev, key, lease, ErrCallbackPanic)
+			}
+		}()
 	}
 	err := h.call(ctx, ev)
-	if h.Deduplicator != nil {
-		// The key counts as seen only once the callback succeeded; after a
-		// failure the gateway's retry must reach the callback again.
-		var derr error
-		if err == nil {
-			derr = h.Deduplicator.Commit(context.WithoutCancel(ctx), key)
-		} else {
-			derr = h.Deduplicator.Release(context.WithoutCancel(ctx), key)
-		}
-		if derr != nil {
-			h.logger().LogAttrs(ctx, slog.LevelError, "webhook deduplicator failed", slog.String("error", derr.Error()))
-		}
+	if !settled {
+		settled = true
+		h.settle(ctx, ev, key, lease, err)
 	}
 	if err != nil {
 		status := http.StatusInternalServerError
@@ -272,6 +282,30 @@ func (h *Handler) handle(w http.ResponseWriter, r *http.Request, ev Event) {
 	}
 	h.logEvent(ctx, "webhook handled", ev)
 	writeOK(w)
+}
+
+// settle commits the claim of key when the callback returned nil, and
+// releases it otherwise: the key counts as seen only once the callback
+// succeeded, and after a failure the gateway's retry must reach the
+// callback again. A claim whose lease ran out meanwhile may be held by
+// another request, which is logged: the callback may run twice.
+func (h *Handler) settle(ctx context.Context, ev Event, key string, lease Lease, callbackErr error) {
+	ctx = context.WithoutCancel(ctx)
+	var err error
+	if callbackErr == nil {
+		err = h.Deduplicator.Commit(ctx, key, lease)
+	} else {
+		err = h.Deduplicator.Release(ctx, key, lease)
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrLeaseExpired):
+		h.logger().LogAttrs(ctx, slog.LevelWarn, "webhook callback outlasted its claim's lease",
+			slog.String("kind", string(ev.Kind())), slog.Int64("sms_id", ev.ID()), slog.String("error", err.Error()))
+	default:
+		h.logger().LogAttrs(ctx, slog.LevelError, "webhook deduplicator failed",
+			slog.String("kind", string(ev.Kind())), slog.Int64("sms_id", ev.ID()), slog.String("error", err.Error()))
+	}
 }
 
 func (h *Handler) hasCallback(ev Event) bool {
@@ -378,6 +412,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 		}
 	case http.StatusServiceUnavailable:
 		text = "smsgw24: the callback timed out"
+		if errors.Is(err, ErrDeduplicator) {
+			text = ErrDeduplicator.Error()
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")

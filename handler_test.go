@@ -356,37 +356,144 @@ func TestEventKey(t *testing.T) {
 func TestMemoryDeduplicator(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2025, 6, 2, 12, 0, 0, 0, time.UTC)
-	d := &MemoryDeduplicator{MaxKeys: 3, TTL: time.Hour, Now: func() time.Time { return now }}
+	d := &MemoryDeduplicator{MaxKeys: 3, Lease: time.Minute, Retention: time.Hour, Now: func() time.Time { return now }}
 
-	claim := func(key string) Claim {
-		c, err := d.Claim(ctx, key)
+	claim := func(key string) (Claim, Lease) {
+		c, l, err := d.Claim(ctx, key)
 		require.NoError(t, err)
-		return c
+		return c, l
 	}
-	assert.Equal(t, ClaimNew, claim("a"))
-	assert.Equal(t, ClaimBusy, claim("a"), "held, not yet handled")
-	require.NoError(t, d.Release(ctx, "a"))
-	assert.Equal(t, ClaimNew, claim("a"), "released after a failure: a retry may run")
-	require.NoError(t, d.Commit(ctx, "a"))
-	assert.Equal(t, ClaimDone, claim("a"))
+	c, l := claim("a")
+	assert.Equal(t, ClaimNew, c)
+	c, _ = claim("a")
+	assert.Equal(t, ClaimBusy, c, "held, not yet handled")
+	require.NoError(t, d.Release(ctx, "a", l))
+	c, l = claim("a")
+	assert.Equal(t, ClaimNew, c, "released after a failure: a retry may run")
+	require.NoError(t, d.Commit(ctx, "a", l))
+	c, _ = claim("a")
+	assert.Equal(t, ClaimDone, c)
 
 	now = now.Add(59 * time.Minute)
-	assert.Equal(t, ClaimDone, claim("a"))
+	c, _ = claim("a")
+	assert.Equal(t, ClaimDone, c)
 	now = now.Add(time.Minute)
-	assert.Equal(t, ClaimNew, claim("a"), "forgotten after TTL")
-	require.NoError(t, d.Commit(ctx, "a"))
+	c, l = claim("a")
+	assert.Equal(t, ClaimNew, c, "forgotten after Retention")
+	require.NoError(t, d.Commit(ctx, "a", l))
 
 	for _, k := range []string{"b", "c", "d"} {
-		assert.Equal(t, ClaimNew, claim(k))
-		require.NoError(t, d.Commit(ctx, k))
+		c, l := claim(k)
+		assert.Equal(t, ClaimNew, c)
+		require.NoError(t, d.Commit(ctx, k, l))
 	}
 	assert.Equal(t, 3, d.Len(), "bounded by MaxKeys")
-	assert.Equal(t, ClaimNew, claim("a"), "the oldest key went first")
+	c, _ = claim("a")
+	assert.Equal(t, ClaimNew, c, "the oldest key went first")
+
+	// A lease runs out: the key is taken over, and the old holder changes
+	// nothing.
+	now = now.Add(time.Minute)
+	c, taken := claim("a")
+	assert.Equal(t, ClaimNew, c, "taken over after the lease")
+	c, _ = claim("a")
+	assert.Equal(t, ClaimBusy, c)
+	require.NoError(t, d.Commit(ctx, "a", taken))
 
 	var zero MemoryDeduplicator
-	c, err := zero.Claim(ctx, "x")
+	c, _, err := zero.Claim(ctx, "x")
 	require.NoError(t, err)
 	assert.Equal(t, ClaimNew, c, "the zero value works")
+}
+
+// TestMemoryDeduplicatorKeepsHeldKeys: a full map forgets handled keys,
+// never one whose callback is still running.
+func TestMemoryDeduplicatorKeepsHeldKeys(t *testing.T) {
+	ctx := context.Background()
+	d := &MemoryDeduplicator{MaxKeys: 2}
+	var leases []Lease
+	for _, k := range []string{"a", "b", "c"} {
+		c, l, err := d.Claim(ctx, k)
+		require.NoError(t, err)
+		require.Equal(t, ClaimNew, c)
+		leases = append(leases, l)
+	}
+	for _, k := range []string{"d", "e", "f", "g"} { // handled keys fill the map, and overflow it
+		_, l, err := d.Claim(ctx, k)
+		require.NoError(t, err)
+		require.NoError(t, d.Commit(ctx, k, l))
+	}
+	for _, k := range []string{"a", "b", "c"} {
+		c, _, err := d.Claim(ctx, k)
+		require.NoError(t, err)
+		assert.Equal(t, ClaimBusy, c, "held key %s must not be evicted", k)
+	}
+	assert.Equal(t, 3+2, d.Len(), "three held keys beside MaxKeys handled ones")
+	for i, k := range []string{"a", "b", "c"} {
+		require.NoError(t, d.Commit(ctx, k, leases[i]))
+	}
+	for _, k := range []string{"e", "f", "g"} {
+		c, _, err := d.Claim(ctx, k)
+		require.NoError(t, err)
+		assert.Equal(t, ClaimNew, c, "handled key %s went to make room", k)
+	}
+}
+
+// TestHandlerAbortReleasesClaim: a callback that aborts the request with
+// http.ErrAbortHandler gives its claim up (the panic goes on to net/http),
+// so that a retry runs.
+func TestHandlerAbortReleasesClaim(t *testing.T) {
+	var calls atomic.Int32
+	h := &Handler{
+		OnStatus: func(context.Context, *StatusUpdate) error {
+			if calls.Add(1) == 1 {
+				panic(http.ErrAbortHandler)
+			}
+			return nil
+		},
+		Deduplicator: &MemoryDeduplicator{},
+		Logger:       slog.New(slog.DiscardHandler),
+	}
+	send := func() int {
+		return serve(h, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"sms_id":9,"status_id":7}`))).Code
+	}
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() { send() })
+	assert.Equal(t, 200, send(), "the retry runs the callback")
+	assert.Equal(t, 200, send(), "and then it is handled")
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+// failingDeduplicator stands for a store that is down.
+type failingDeduplicator struct{}
+
+var errStoreDown = errors.New("dial tcp 10.0.0.7:6379: connection refused")
+
+func (failingDeduplicator) Claim(context.Context, string) (Claim, Lease, error) {
+	return 0, "", errStoreDown
+}
+func (failingDeduplicator) Commit(context.Context, string, Lease) error  { return errStoreDown }
+func (failingDeduplicator) Release(context.Context, string, Lease) error { return errStoreDown }
+
+// TestHandlerDeduplicatorFails: a store that is down is answered 503 with
+// the Handler's own message, not the callback's, and not the store's
+// error, which names an address; the callback does not run.
+func TestHandlerDeduplicatorFails(t *testing.T) {
+	var reported error
+	var calls atomic.Int32
+	h := &Handler{
+		OnStatus:     func(context.Context, *StatusUpdate) error { calls.Add(1); return nil },
+		Deduplicator: failingDeduplicator{},
+		Logger:       slog.New(slog.DiscardHandler),
+		OnError:      func(_ *http.Request, _ int, err error) { reported = err },
+	}
+	w := serve(h, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"sms_id":9,"status_id":7}`)))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	var answer struct{ Error string }
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &answer))
+	assert.Equal(t, ErrDeduplicator.Error(), answer.Error)
+	assert.ErrorIs(t, reported, ErrDeduplicator)
+	assert.ErrorIs(t, reported, errStoreDown, "the cause goes to OnError and the log")
+	assert.Zero(t, calls.Load())
 }
 
 // TestHandlerDeduplicates: a copy of a handled event is answered 200 without

@@ -129,8 +129,8 @@ func (d *countingDeduplicator) Commit(ctx context.Context, key string) error {
 	return err
 }
 
-func (d *countingDeduplicator) Claim(ctx context.Context, key string) (smsgw24.Claim, error) {
-	c, err := d.Deduplicator.Claim(ctx, key)
+func (d *countingDeduplicator) Claim(ctx context.Context, key string) (smsgw24.Claim, smsgw24.Lease, error) {
+	c, l, err := d.Deduplicator.Claim(ctx, key)
 	switch {
 	case err != nil:
 	case c == smsgw24.ClaimDone:
@@ -138,7 +138,7 @@ func (d *countingDeduplicator) Claim(ctx context.Context, key string) (smsgw24.C
 	case c == smsgw24.ClaimBusy:
 		d.st.busy.Add(1)
 	}
-	return c, err
+	return c, l, err
 }
 
 // fifo is a map that holds at most limit keys, forgetting the oldest first.
