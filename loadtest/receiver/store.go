@@ -119,8 +119,8 @@ type countingDeduplicator struct {
 	log *callbackLog
 }
 
-func (d *countingDeduplicator) Commit(ctx context.Context, key string) error {
-	err := d.Deduplicator.Commit(ctx, key)
+func (d *countingDeduplicator) Commit(ctx context.Context, key string, lease smsgw24.Lease) error {
+	err := d.Deduplicator.Commit(ctx, key, lease)
 	if err != nil {
 		d.log.write("commit-failed", key)
 	} else {
