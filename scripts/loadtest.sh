@@ -8,6 +8,14 @@
 #	scripts/loadtest.sh -duration 30s -c 64
 #	scripts/loadtest.sh -h
 #
+# With -inbox-table it measures the durable inbox instead: acknowledged
+# events per second and answer latency with the inbox on SQLite and on
+# PostgreSQL, against the synchronous Handler and River's own insert rate
+# on the same kind of database (PostgreSQL: Debian's postgresql, started
+# by the generator, or -postgres URL):
+#
+#	scripts/loadtest.sh -inbox-table -duration 10s
+#
 # It exits 1 when a check fails: an error answer, callbacks that do not
 # match the distinct events, or memory that keeps growing.
 set -euo pipefail
