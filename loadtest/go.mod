@@ -4,7 +4,8 @@ go 1.26.0
 
 require (
 	github.com/go-smsgw24/smsgw24 v0.0.0-00010101000000-000000000000
-	github.com/jackc/pgx/v5 v5.11.0
+	github.com/go-smsgw24/smsgw24/inbox v0.0.0-00010101000000-000000000000
+	github.com/jackc/pgx/v5 v5.12.0
 	github.com/riverqueue/river v0.51.1
 	github.com/riverqueue/river/riverdriver v0.51.1
 	github.com/riverqueue/river/riverdriver/riverpgxv5 v0.51.1
@@ -44,3 +45,5 @@ require (
 )
 
 replace github.com/go-smsgw24/smsgw24 => ../
+
+replace github.com/go-smsgw24/smsgw24/inbox => ../inbox

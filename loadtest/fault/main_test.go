@@ -119,8 +119,10 @@ func (sc scenario) run(t *testing.T) (*Run, *Report) {
 	run := &Run{Events: evs}
 	faults := make(chan error, 1)
 	go func() { faults <- sc.inject(ctx, s, total, rcvs, run) }()
+	began := time.Now()
 	run.Answers = s.Run(ctx, evs)
 	require.NoError(t, <-faults)
+	t.Logf("every post answered 200 after %s", time.Since(began).Round(time.Second))
 
 	if sc.inbox {
 		// Wait until every event answered 200 is delivered, or the deadline.
@@ -129,6 +131,7 @@ func (sc scenario) run(t *testing.T) (*Run, *Report) {
 			require.NoError(t, err)
 			run.Steps = steps
 			if run.undelivered() == 0 {
+				t.Logf("every event answered 200 delivered after %s", time.Since(began).Round(time.Second))
 				break
 			}
 			time.Sleep(500 * time.Millisecond)

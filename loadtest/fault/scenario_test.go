@@ -48,7 +48,7 @@ func TestDedupPostgresReplicas(t *testing.T) {
 
 // inboxArgs: callbacks that take a moment, so that the kill finds jobs
 // in flight.
-var inboxArgs = []string{"-callback-delay", "2ms"}
+var inboxArgs = []string{"-callback-delay", "2ms", "-delivery-timeout", "5s"}
 
 // TestInboxSQLiteKill: one receiver on a SQLite file is killed with
 // SIGKILL while events and their copies arrive, and started again on the

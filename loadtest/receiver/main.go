@@ -68,6 +68,7 @@ type config struct {
 	lease             time.Duration
 	callbackLog       string
 	callbackDelay     time.Duration
+	deliveryTimeout   time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -91,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.lease, "lease", 0, "how long a claim of -dedup redis, postgres or sqlite holds; 0: the backend's default")
 	fs.StringVar(&c.callbackLog, "callback-log", "", "file to append a line to at each callback's start and end (and each commit)")
 	fs.DurationVar(&c.callbackDelay, "callback-delay", 0, "time each callback takes, as if it did work")
+	fs.DurationVar(&c.deliveryTimeout, "delivery-timeout", 0, "the inbox's DeliveryTimeout: a delivery cut by a kill is redelivered after twice this; 0: the inbox's default")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -128,7 +130,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	b, err := openBackend(ctx, c, st, deliverer(st, log, cl, c.callbackDelay), cl)
 	if err != nil {
-		_ = cl.close()
+		if b != nil {
+			_ = b.close()
+		} else {
+			_ = cl.close()
+		}
 		log.Error("cannot open the backend", "error", err)
 		return 1
 	}
