@@ -4,8 +4,9 @@
 // It builds the requests the gateway sends, as JSON or form bodies, in
 // either generation of the gateway's documents, with or without the token of
 // the webhook URL; it carries a named fixture for every variant and for the
-// odd shapes seen on the real wire; and its Recorder mounts a Handler and
-// keeps the events that the Handler's callbacks accepted.
+// odd shapes seen on the real wire; its Recorder mounts a Handler and
+// keeps the events that the Handler's callbacks accepted; and
+// TestDeduplicator holds a smsgw24.Deduplicator to its contract.
 //
 // A test of a user's callback, in one line per request:
 //

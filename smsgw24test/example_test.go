@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"testing"
 	"time"
 
 	"github.com/go-smsgw24/smsgw24"
@@ -124,4 +125,18 @@ func ExampleRecorder() {
 
 	fmt.Println(wrong.Code, right.Code, len(rec.Statuses()))
 	// Output: 403 200 1
+}
+
+// A Deduplicator of one's own is held to the contract from a test: each
+// call of open makes a fresh store, each call of the function it returns
+// one replica on that store. Here a MemoryDeduplicator, one store for the
+// replicas of one process.
+func ExampleTestDeduplicator() {
+	testMemory := func(t *testing.T) {
+		smsgw24test.TestDeduplicator(t, func(t *testing.T, lease, retention time.Duration) func() smsgw24.Deduplicator {
+			m := &smsgw24.MemoryDeduplicator{Lease: lease, Retention: retention}
+			return func() smsgw24.Deduplicator { return m }
+		})
+	}
+	_ = testMemory // func TestMemory(t *testing.T) in a _test.go file
 }

@@ -49,7 +49,9 @@ type Server struct {
 	kind string // "redis" or "postgres"
 	dir  string
 	port int
-	bin  string   // the directory of the server's binaries
+	bin  string // the directory of the server's binaries
+
+	conf string   // the configuration file of redis-server, if any
 	args []string // more arguments of redis-server
 
 	mu  sync.Mutex
@@ -173,11 +175,30 @@ func psql(url, stmt string) error {
 }
 
 // StartRedis starts redis-server from PATH on a free loopback port, with
-// nothing saved to disk. Remove stops it and removes its directory. args
-// are added to the server's command line after the defaults, which they
-// override: "--appendonly", "yes", "--appendfsync", "always" keeps every
-// acknowledged write across Stop (SIGKILL) and Start.
-func StartRedis(args ...string) (*Server, error) {
+// nothing saved to disk. Remove stops it and removes its directory.
+func StartRedis() (*Server, error) { return StartRedisWith() }
+
+// StartRedisWith starts redis-server as StartRedis does, with more
+// arguments, such as "--cluster-enabled", "yes" for a node of a cluster.
+func StartRedisWith(args ...string) (*Server, error) {
+	return startRedis(nil, args)
+}
+
+// StartRedisSentinel starts a Redis Sentinel (redis-server --sentinel) on
+// a free loopback port that watches primary under the name master, with a
+// quorum of one.
+func StartRedisSentinel(primary *Server, master string) (*Server, error) {
+	conf := func(dir string) (string, error) {
+		path := filepath.Join(dir, "sentinel.conf")
+		text := fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d 1\n", master, primary.port)
+		return path, os.WriteFile(path, []byte(text), 0o600)
+	}
+	return startRedis(conf, []string{"--sentinel"})
+}
+
+// startRedis starts redis-server with args after the configuration file
+// that conf writes, if any.
+func startRedis(conf func(dir string) (string, error), args []string) (*Server, error) {
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, err
@@ -191,6 +212,12 @@ func StartRedis(args ...string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{kind: "redis", dir: dir, port: port, bin: filepath.Dir(path), args: args}
+	if conf != nil {
+		if s.conf, err = conf(dir); err != nil {
+			s.Remove()
+			return nil, err
+		}
+	}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	s.URL = "redis://" + s.Addr
 	if err := s.Start(); err != nil {
@@ -258,9 +285,13 @@ func (s *Server) Start() error {
 	defer s.mu.Unlock()
 	switch s.kind {
 	case "redis":
-		args := append([]string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no", "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log")}, s.args...)
-		cmd := s.command("redis-server", args...)
+		var args []string
+		if s.conf != "" {
+			args = append(args, s.conf) // a configuration file comes first
+		}
+		args = append(args, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+			"--save", "", "--appendonly", "no", "--dir", s.dir, "--logfile", filepath.Join(s.dir, "redis.log"))
+		cmd := s.command("redis-server", append(args, s.args...)...)
 		if err := cmd.Start(); err != nil {
 			return err
 		}

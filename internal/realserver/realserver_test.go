@@ -28,7 +28,7 @@ func TestRedisStopAndStart(t *testing.T) {
 // TestRedisDurableKeepsDataAcrossStop: with an append-only file synced at
 // every write, what Redis acknowledged survives Stop (SIGKILL) and Start.
 func TestRedisDurableKeepsDataAcrossStop(t *testing.T) {
-	s, err := StartRedis("--appendonly", "yes", "--appendfsync", "always")
+	s, err := StartRedisWith("--appendonly", "yes", "--appendfsync", "always")
 	if err != nil {
 		Skip(t, "Redis", "redis-server", err)
 	}

@@ -23,7 +23,7 @@ var dedupArgs = []string{"-lease", "3s", "-callback-delay", "2ms"}
 // what it acknowledged); one is killed with SIGKILL, and Redis is killed
 // and started again, mid-run.
 func TestDedupRedisReplicas(t *testing.T) {
-	srv, err := realserver.StartRedis("--appendonly", "yes", "--appendfsync", "always")
+	srv, err := realserver.StartRedisWith("--appendonly", "yes", "--appendfsync", "always")
 	if err != nil {
 		realserver.Skip(t, "Redis", "redis-server", err)
 	}
