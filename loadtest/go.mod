@@ -5,7 +5,10 @@ go 1.26.0
 require (
 	github.com/go-smsgw24/smsgw24 v0.0.0-00010101000000-000000000000
 	github.com/go-smsgw24/smsgw24/inbox v0.0.0-00010101000000-000000000000
+	github.com/go-smsgw24/smsgw24/redisdedup v0.0.0-00010101000000-000000000000
+	github.com/go-smsgw24/smsgw24/sqldedup v0.0.0-00010101000000-000000000000
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/redis/go-redis/v9 v9.23.0
 	github.com/riverqueue/river v0.51.1
 	github.com/riverqueue/river/riverdriver v0.51.1
 	github.com/riverqueue/river/riverdriver/riverpgxv5 v0.51.1
@@ -15,6 +18,7 @@ require (
 )
 
 require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.16 // indirect
 	github.com/go-playground/locales v0.14.2 // indirect
@@ -34,6 +38,7 @@ require (
 	github.com/tidwall/match v1.2.0 // indirect
 	github.com/tidwall/pretty v1.2.1 // indirect
 	github.com/tidwall/sjson v1.2.5 // indirect
+	go.uber.org/atomic v1.12.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
@@ -47,3 +52,7 @@ require (
 replace github.com/go-smsgw24/smsgw24 => ../
 
 replace github.com/go-smsgw24/smsgw24/inbox => ../inbox
+
+replace github.com/go-smsgw24/smsgw24/redisdedup => ../redisdedup
+
+replace github.com/go-smsgw24/smsgw24/sqldedup => ../sqldedup

@@ -40,6 +40,7 @@ const inFlight = 10 * time.Second
 type Report struct {
 	Requests    int // attempts posted, copies and retries included
 	Unanswered  int // attempts without an answer (refused, reset, timed out)
+	Refused     int // attempts answered with an error status (409 while a copy is handled, 5xx)
 	Events      int // distinct events posted
 	Acked       int // distinct events answered 200
 	Runs        int // callbacks started
@@ -63,8 +64,8 @@ func (r *Report) problem(format string, args ...any) {
 // String is the report as the README shows it.
 func (r *Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "requests %d (%d without an answer), events %d, answered 200 %d, callbacks run %d, distinct events run %d",
-		r.Requests, r.Unanswered, r.Events, r.Acked, r.Runs, r.Distinct)
+	fmt.Fprintf(&b, "requests %d (%d answered with an error, %d without an answer), events %d, answered 200 %d, callbacks run %d, distinct events run %d",
+		r.Requests, r.Refused, r.Unanswered, r.Events, r.Acked, r.Runs, r.Distinct)
 	if r.CutByKill > 0 || r.CommitLost > 0 {
 		fmt.Fprintf(&b, ", cut by the kill %d, commit lost to the outage %d", r.CutByKill, r.CommitLost)
 	}
@@ -85,8 +86,11 @@ func (run *Run) common() (*Report, map[string]bool) {
 	acked := make(map[string]bool)
 	for _, a := range run.Answers {
 		r.Requests++
-		if a.Code == 0 {
+		switch {
+		case a.Code == 0:
 			r.Unanswered++
+		case a.Code != http.StatusOK:
+			r.Refused++
 		}
 		if a.Code != http.StatusOK {
 			continue

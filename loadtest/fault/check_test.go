@@ -45,7 +45,7 @@ func TestCheckDedup(t *testing.T) {
 		name: "commit lost to the outage",
 		run: Run{Events: twoEvents(), Answers: []Answer{ok(0, 0), {Event: 1, Code: 500}, ok(1, 50)},
 			Steps: []Step{step("start", "a", 2, 0), step("commit", "a", 2, 1), step("start", "b", 1, 5), step("commit-failed", "b", 1, 6), step("start", "b", 2, 60), step("commit", "b", 2, 61)}},
-		want: Report{Requests: 3, Events: 2, Acked: 2, Runs: 3, Distinct: 2, CommitLost: 1},
+		want: Report{Requests: 3, Refused: 1, Events: 2, Acked: 2, Runs: 3, Distinct: 2, CommitLost: 1},
 	}, {
 		name: "twice without a kill",
 		run: Run{Events: twoEvents(), Answers: []Answer{ok(0, 0), ok(1, 0), ok(1, 50)},
@@ -66,7 +66,7 @@ func TestCheckDedup(t *testing.T) {
 	}, {
 		name: "never answered 200",
 		run:  Run{Events: twoEvents(), Answers: []Answer{ok(0, 0), {Event: 1, Code: 503}}, Steps: []Step{step("start", "a", 1, 0), step("commit", "a", 1, 1)}},
-		want: Report{Requests: 2, Events: 2, Acked: 1, Runs: 1, Distinct: 1},
+		want: Report{Requests: 2, Refused: 1, Events: 2, Acked: 1, Runs: 1, Distinct: 1},
 		fail: true,
 	}, {
 		name: "200 while down",
