@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,9 +42,12 @@ const inboxGoal = 0.70
 
 // inboxRow is one line of the table.
 type inboxRow struct {
-	name    string
-	target  *target // nil for the synchronous Handler's engine column
-	inserts float64 // River's inserts per second on the same database; 0: none
+	name       string
+	target     *target
+	engine     engine // River on the same kind of database; nil: none
+	inserted   int64
+	insertTime time.Duration
+	inserts    float64 // River's inserts per second
 }
 
 func inboxTable(ctx context.Context, c config, stdout, stderr io.Writer) error {
@@ -72,36 +76,55 @@ func inboxTable(ctx context.Context, c config, stdout, stderr io.Writer) error {
 
 	d := c.duration
 	fmt.Fprintf(stdout, "machine: %d CPUs, %s, %s %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(stdout, "load: %s per target, %d connections, every %d-th event sent twice at once, every %d-th request followed by a copy of the event %d before;\n",
-		d, c.conns, c.pairEvery, c.copyEvery, c.copyLag)
-	fmt.Fprintf(stdout, "      River's inserts: one job per Insert, from %d goroutines, for %s on a fresh file or database\n\n", c.conns, d)
+	fmt.Fprintf(stdout, "load: %s per target in %d rounds, %d connections, every %d-th event sent twice at once, every %d-th request followed by a copy of the event %d before;\n",
+		d, c.rounds, c.conns, c.pairEvery, c.copyEvery, c.copyLag)
+	fmt.Fprintf(stdout, "      River's inserts: one job per Insert, from %d goroutines, for %s in the same rounds, on a file or database of its own\n\n", c.conns, d)
 
 	rows := []*inboxRow{
 		{name: "synchronous Handler (MemoryDeduplicator)", target: &target{name: "synchronous"}},
-		{name: "inbox on SQLite", target: &target{name: "inbox SQLite"}},
-		{name: "inbox on PostgreSQL", target: &target{name: "inbox PostgreSQL"}},
+		{name: "inbox on SQLite", target: &target{name: "inbox SQLite"}, engine: sqliteEngine(filepath.Join(dir, "engine.db"))},
+		{name: "inbox on PostgreSQL", target: &target{name: "inbox PostgreSQL"}, engine: postgresEngine(engineURL)},
 	}
 	args := [][]string{
 		{"-dedup", "memory"},
 		{"-inbox", "sqlite:" + filepath.Join(dir, "inbox.db")},
 		{"-inbox", inboxURL},
 	}
-	for i, row := range rows {
-		a := append([]string{"-addr", "127.0.0.1:0", "-token", c.token, "-keep", fmt.Sprint(c.keep), "-log-level", "WARN"}, args[i]...)
-		if err := row.target.start(exec.Command(c.receiver, a...), stderr); err != nil {
-			return err
-		}
-		err := row.target.drive(ctx, c, d)
-		row.target.stop()
-		if err != nil {
-			return fmt.Errorf("%s: %w", row.name, err)
+	logFile, err := os.Create(c.receiverLog)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	// The measures alternate, -rounds times, so that whatever else runs on
+	// the machine weighs on all alike. Each receiver runs only while it is
+	// driven (its inbox delivering as it stores), and is started again on
+	// the same file or database in the next round.
+	phase := d / time.Duration(c.rounds)
+	for range c.rounds {
+		for i, row := range rows {
+			a := append([]string{"-addr", "127.0.0.1:0", "-token", c.token, "-keep", fmt.Sprint(c.keep), "-log-level", "WARN"}, args[i]...)
+			if err := row.target.start(exec.Command(c.receiver, a...), logFile); err != nil {
+				return err
+			}
+			err := row.target.drive(ctx, c, phase)
+			row.target.stop()
+			if err != nil {
+				return fmt.Errorf("%s: %w", row.name, err)
+			}
+			if row.engine != nil {
+				n, took, err := riverInserts(ctx, c, row.engine, phase)
+				if err != nil {
+					return fmt.Errorf("River's inserts for %s: %w", row.name, err)
+				}
+				row.inserted += n
+				row.insertTime += took
+			}
 		}
 	}
-	if rows[1].inserts, err = riverInsertRate(ctx, c, sqliteEngine(filepath.Join(dir, "engine.db")), d); err != nil {
-		return fmt.Errorf("River on SQLite: %w", err)
-	}
-	if rows[2].inserts, err = riverInsertRate(ctx, c, postgresEngine(engineURL), d); err != nil {
-		return fmt.Errorf("River on PostgreSQL: %w", err)
+	for _, row := range rows {
+		if row.engine != nil {
+			row.inserts = float64(row.inserted) / row.insertTime.Seconds()
+		}
 	}
 
 	fmt.Fprintf(stdout, "%-42s %9s %9s %9s %7s %16s %15s\n", "target", "acks/s", "p50", "p99", "errors", "River inserts/s", "acks ÷ inserts")
@@ -183,7 +206,7 @@ func postgresEngine(url string) engine {
 // riverClient migrates the database of drv and returns an insert of one
 // job with an insert-only client.
 func riverClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], closeDB func()) (func(context.Context) error, func(), error) {
-	m, err := rivermigrate.New(drv, nil)
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err == nil {
 		_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	}
@@ -191,7 +214,7 @@ func riverClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], clos
 		closeDB()
 		return nil, nil, fmt.Errorf("migrate: %w", err)
 	}
-	client, err := river.NewClient(drv, &river.Config{})
+	client, err := river.NewClient(drv, &river.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		closeDB()
 		return nil, nil, err
@@ -203,12 +226,12 @@ func riverClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], clos
 	return insert, closeDB, nil
 }
 
-// riverInsertRate inserts jobs from c.conns goroutines for d and returns
-// the inserts per second.
-func riverInsertRate(ctx context.Context, c config, open engine, d time.Duration) (float64, error) {
+// riverInserts inserts jobs from c.conns goroutines for d, and returns
+// how many and in what time.
+func riverInserts(ctx context.Context, c config, open engine, d time.Duration) (int64, time.Duration, error) {
 	insert, closeFn, err := open(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer closeFn()
 	var n atomic.Int64
@@ -235,8 +258,9 @@ func riverInsertRate(ctx context.Context, c config, open engine, d time.Duration
 	}
 	stop.Store(true)
 	wg.Wait()
+	took := time.Since(start)
 	if firstErr != nil {
-		return 0, firstErr
+		return 0, 0, firstErr
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), ctx.Err()
+	return n.Load(), took, ctx.Err()
 }
