@@ -45,7 +45,7 @@ type Report struct {
 	Acked       int // distinct events answered 200
 	Runs        int // callbacks started
 	Distinct    int // distinct events whose callback ran (de-duplication) or finished (inbox)
-	CutByKill   int // de-duplication: callbacks started in a killed process and never committed
+	CutByKill   int // callbacks started in a killed process and never committed (de-duplication) or finished (inbox)
 	CommitLost  int // de-duplication: callbacks whose commit the backend failed
 	Redelivered int // inbox: callbacks run again for an event, all of them in flight at a kill or an outage
 	OKWhileDown int // 200s to requests sent and answered while the backend was down
@@ -66,12 +66,11 @@ func (r *Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "requests %d (%d answered with an error, %d without an answer), events %d, answered 200 %d, callbacks run %d, distinct events run %d",
 		r.Requests, r.Refused, r.Unanswered, r.Events, r.Acked, r.Runs, r.Distinct)
-	if r.CutByKill > 0 || r.CommitLost > 0 {
-		fmt.Fprintf(&b, ", cut by the kill %d, commit lost to the outage %d", r.CutByKill, r.CommitLost)
+	fmt.Fprintf(&b, ", cut by the kill %d", r.CutByKill)
+	if r.CommitLost > 0 {
+		fmt.Fprintf(&b, ", commit lost to the outage %d", r.CommitLost)
 	}
-	if r.Redelivered > 0 {
-		fmt.Fprintf(&b, ", redelivered %d", r.Redelivered)
-	}
+	fmt.Fprintf(&b, ", redelivered %d", r.Redelivered)
 	fmt.Fprintf(&b, ", 200 while the backend was down %d", r.OKWhileDown)
 	if len(r.Problems) > 0 {
 		b.WriteString("\nFAIL:\n  " + strings.Join(r.Problems, "\n  "))
@@ -196,6 +195,11 @@ func CheckInbox(run *Run) *Report {
 	posted := run.posted()
 	delivered := make(map[string]bool)
 	starts := make(map[string][]Step)
+	type pidKey struct {
+		pid int
+		key string
+	}
+	open := make(map[pidKey]int) // runs started and not finished
 	for _, s := range run.Steps {
 		if !posted[s.Key] {
 			r.problem("%s: a callback for an event never posted", s.Key)
@@ -204,9 +208,16 @@ func CheckInbox(run *Run) *Report {
 		switch s.Step {
 		case "start":
 			starts[s.Key] = append(starts[s.Key], s)
+			open[pidKey{s.PID, s.Key}]++
 			r.Runs++
 		case "done":
 			delivered[s.Key] = true
+			open[pidKey{s.PID, s.Key}]--
+		}
+	}
+	for k, n := range open {
+		if _, ok := run.killed(k.pid); ok && n > 0 {
+			r.CutByKill += n
 		}
 	}
 	r.Distinct = len(delivered)

@@ -99,7 +99,7 @@ func TestCheckInbox(t *testing.T) {
 		name: "in flight at the kill, delivered again",
 		run: Run{Events: twoEvents(), Answers: []Answer{ok(0, 0), ok(1, 0)}, Kills: []Kill{{PID: 1, At: at(10)}},
 			Steps: []Step{step("start", "a", 1, 5), step("done", "a", 1, 6), step("start", "b", 1, 8), step("start", "a", 2, 900), step("done", "a", 2, 901), step("start", "b", 2, 900), step("done", "b", 2, 901)}},
-		want: Report{Requests: 2, Events: 2, Acked: 2, Runs: 4, Distinct: 2, Redelivered: 2},
+		want: Report{Requests: 2, Events: 2, Acked: 2, Runs: 4, Distinct: 2, CutByKill: 1, Redelivered: 2},
 	}, {
 		name: "in flight at the outage, delivered again",
 		run: Run{Events: twoEvents(), Answers: []Answer{ok(0, 0), ok(1, 0)}, Outages: []Outage{{Down: at(10), Up: at(20)}},

@@ -47,8 +47,10 @@ func TestDedupPostgresReplicas(t *testing.T) {
 }
 
 // inboxArgs: callbacks that take a moment, so that the kill finds jobs
-// in flight.
-var inboxArgs = []string{"-callback-delay", "2ms", "-delivery-timeout", "5s"}
+// in flight, and a DeliveryTimeout of 5 s, so that a delivery cut by the
+// kill is redelivered after 10 s plus River's rescuer interval rather
+// than after the inbox's default of minutes.
+var inboxArgs = []string{"-callback-delay", "10ms", "-delivery-timeout", "5s"}
 
 // TestInboxSQLiteKill: one receiver on a SQLite file is killed with
 // SIGKILL while events and their copies arrive, and started again on the
