@@ -123,7 +123,7 @@ func (sc scenario) run(t *testing.T) (*Run, *Report) {
 
 	run := &Run{Events: evs}
 	faults := make(chan error, 1)
-	go func() { faults <- sc.inject(ctx, s, total, rcvs, run) }()
+	go func() { faults <- sc.inject(ctx, s, total, rcvs, logs, run) }()
 	began := time.Now()
 	run.Answers = s.Run(ctx, evs)
 	require.NoError(t, <-faults)
@@ -156,10 +156,11 @@ func (sc scenario) run(t *testing.T) (*Run, *Report) {
 	return run, check(run)
 }
 
-// inject kills receiver sc.kill once a quarter of the posts are done (and
-// starts it again if sc.restart), and stops sc.outage for 3 s once more
-// than half are done.
-func (sc scenario) inject(ctx context.Context, s *Sender, total int, rcvs []*Receiver, run *Run) error {
+// inject kills receiver sc.kill once a quarter of the posts are done, at a
+// moment when one of its callbacks is running (waiting up to 10 s for
+// one), and starts it again if sc.restart; it stops sc.outage for 3 s once
+// more than half are done.
+func (sc scenario) inject(ctx context.Context, s *Sender, total int, rcvs []*Receiver, logs []string, run *Run) error {
 	waitFor := func(n int) bool {
 		for s.Done() < n {
 			if ctx.Err() != nil {
@@ -170,6 +171,9 @@ func (sc scenario) inject(ctx context.Context, s *Sender, total int, rcvs []*Rec
 		return true
 	}
 	if sc.kill >= 0 && waitFor(total/4) {
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && !callbackRunning(logs[sc.kill]); {
+			time.Sleep(time.Millisecond)
+		}
 		pid, err := rcvs[sc.kill].Kill()
 		if err != nil {
 			return err
@@ -216,4 +220,15 @@ func TestMemoryDeduplicatorForgetsOnRestart(t *testing.T) {
 	t.Logf("memory, restarted: %s", r)
 	require.NotEmpty(t, r.Problems, "a Deduplicator that forgets went unnoticed")
 	require.Contains(t, r.Problems[0], "callback ran 2 times")
+}
+
+// callbackRunning reports whether the callback log at path ends with a
+// callback that started and has not finished.
+func callbackRunning(path string) bool {
+	steps, err := ReadCallbackLogs(path)
+	if err != nil || len(steps) == 0 {
+		return false
+	}
+	last := steps[len(steps)-1]
+	return last.Step == "start"
 }

@@ -114,7 +114,7 @@ func inboxTable(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			if row.engine != nil {
 				n, took, err := riverInserts(ctx, c, row.engine, phase)
 				if err != nil {
-					return fmt.Errorf("River's inserts for %s: %w", row.name, err)
+					return fmt.Errorf("inserting with River beside %s: %w", row.name, err)
 				}
 				row.inserted += n
 				row.insertTime += took
