@@ -58,8 +58,9 @@ type Lease string
 var ErrLeaseExpired = errors.New("smsgw24: the claim's lease expired")
 
 // Defaults of the Deduplicators: how long a claim holds without Commit or
-// Release, and how long a handled event is remembered. The gateway's retry
-// window is not documented; 72 hours is what Stripe retries for.
+// Release, how long a handled event is remembered (the gateway's retry
+// window is not documented; 72 hours is what Stripe retries for), and how
+// many handled events a MemoryDeduplicator keeps.
 const (
 	DefaultDedupLease     = 5 * time.Minute
 	DefaultDedupRetention = 72 * time.Hour
@@ -74,8 +75,9 @@ const (
 //
 // A claim is a lease (see [Lease]): if its holder dies, or its callback
 // runs past the lease, a later copy takes the key over. Keep
-// [Handler.Timeout] below the lease, so that a callback is stopped before a
-// copy on another replica may run it again.
+// [Handler.Timeout] below the lease, with a callback that honours its
+// context, so that a callback is stopped before a copy on another replica
+// may run it again.
 //
 // [MemoryDeduplicator] serves one process. Several replicas share a store:
 // the modules github.com/go-smsgw24/smsgw24/redisdedup (Redis) and
@@ -87,13 +89,13 @@ type Deduplicator interface {
 	// For a new key (ClaimNew) it returns the Lease under which the caller
 	// now holds it, until Commit, Release or the lease's end.
 	Claim(ctx context.Context, key string) (Claim, Lease, error)
-	// Commit marks a key held under lease as handled. If the lease ran
-	// out, it changes nothing and returns an error wrapping
-	// ErrLeaseExpired.
+	// Commit marks a key held under lease as handled. If lease no longer
+	// holds the key (it ran out, or was committed or released before), it
+	// changes nothing and returns an error wrapping ErrLeaseExpired.
 	Commit(ctx context.Context, key string, lease Lease) error
 	// Release gives up a key held under lease, as if it had never been
-	// claimed. If the lease ran out, it changes nothing and returns an
-	// error wrapping ErrLeaseExpired.
+	// claimed. If lease no longer holds the key, it changes nothing and
+	// returns an error wrapping ErrLeaseExpired.
 	Release(ctx context.Context, key string, lease Lease) error
 }
 

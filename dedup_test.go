@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-smsgw24/smsgw24"
 	"github.com/go-smsgw24/smsgw24/smsgw24test"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestMemoryDeduplicatorContract runs the suite every Deduplicator passes;
@@ -15,4 +16,12 @@ func TestMemoryDeduplicatorContract(t *testing.T) {
 		m := &smsgw24.MemoryDeduplicator{Lease: lease, Retention: retention}
 		return func() smsgw24.Deduplicator { return m }
 	})
+}
+
+func TestClaimString(t *testing.T) {
+	for c, want := range map[smsgw24.Claim]string{
+		smsgw24.ClaimNew: "new", smsgw24.ClaimDone: "done", smsgw24.ClaimBusy: "busy", smsgw24.Claim(9): "claim(9)",
+	} {
+		assert.Equal(t, want, c.String())
+	}
 }

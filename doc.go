@@ -1,5 +1,6 @@
 // Package smsgw24 receives the webhooks of SMSGateway24, the service that
-// turns Android phones into SMS and WhatsApp gateways, as typed Go values.
+// turns Android phones into SMS and WhatsApp gateways, as typed Go values,
+// and sends through its REST API with a typed Client.
 //
 // The gateway calls two URLs that its user sets per device: one with the
 // delivery status of each outgoing message, one with each incoming message
@@ -12,10 +13,11 @@
 //
 // # Decoding
 //
-// Parse turns one body into its event. It reads JSON, form and multipart
-// bodies, whatever the Content-Type says; numbers as strings; null in any
-// field; a phone number whose "+" a form turned into a space; and every
-// date format seen on the wire. A field that is merely odd never fails the
+// Parse turns one body into its event. It reads JSON (also JSON encoded
+// twice), form and multipart bodies, whatever the Content-Type says;
+// numbers as strings; null in any field; a phone number or a zone offset
+// whose "+" a form turned into a space; and every date format seen on the
+// wire. A field that is merely odd never fails the
 // body: it is kept in the event's Extra. Only a body without what
 // identifies the event (sms_id, and status_id for a status update) fails,
 // with an error that wraps one of the Err* sentinels. A Decoder reads dates
@@ -38,6 +40,9 @@
 //		},
 //		Verifier: smsgw24.Token(os.Getenv("SMSGW24_TOKEN")),
 //	}
+//	if err := h.Check(); err != nil { // a missing callback, an unset token
+//		log.Fatal(err)
+//	}
 //	http.Handle("POST /smsgw24", h)
 //
 // and in the gateway's device settings, both webhook URLs point at
@@ -46,12 +51,26 @@
 // code did not accept; a Deduplicator keeps the copies from reaching the
 // callbacks twice.
 //
+// # Sending
+//
+// Client calls the gateway's REST API: SendSMS queues a message on a phone
+// and returns the SMSID that its StatusUpdates carry; SMSStatus, Messages
+// and Devices ask about messages and phones. Requests are checked before
+// they are sent (ErrInvalidRequest), answers are read with the tolerance
+// that Parse has, and an error answer is an *APIError. Read methods are
+// retried; sending is not, since the API has no idempotency key (see
+// Client). Package smsgw24test has a local Gateway to test against.
+//
+//	client := &smsgw24.Client{Token: os.Getenv("SMSGW24_API_TOKEN")}
+//	id, err := client.SendSMS(ctx, smsgw24.SMS{To: "+4915752982212", Body: "Hi", DeviceID: 260})
+//
 // # Verifying
 //
 // The gateway signs nothing: a secret in the webhook URL, checked by Token
 // in constant time, is how a receiver knows a call comes from its gateway.
 // IPAllowlist, StandardWebhooks (for a signing proxy in front), All and Any
-// cover other set-ups.
+// cover other set-ups. Token and IPAllowlist are RequestVerifiers: the
+// Handler runs them before it reads the body.
 //
 // # Statuses
 //

@@ -7,6 +7,7 @@ package smsgw24
 import (
 	"bytes"
 	"encoding/json"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -33,6 +34,17 @@ func addFixtureSeeds(f *testing.F, add func(contentType string, body []byte)) {
 
 func FuzzParse(f *testing.F) {
 	addFixtureSeeds(f, func(ct string, body []byte) { f.Add(ct, body) })
+	for _, seed := range []struct{ contentType, body string }{
+		{"application/json", `{"sms_id":1,"date":{"date":"2020-01-11 16:09:53","timezone_type":3,"timezone":"Europe//Berlin"}}`},
+		{"application/json", `{"sms_id":1,"date":{"date":"2020-01-11 16:09:53","timezone_type":3,"timezone":"Europe/Berlin"}}`},
+		{"application/json", `{"sms_id":1,"date":{"date":"2020-01-11 16:09:53","timezone_type":1,"timezone":" 02:00"}}`},
+		{"", "sms_id=4.2e1&status_id=7.0&senttime=2020-08-11+16:09:53.5+02:00"},
+		{"text/plain", "sms_id=3281467.0000000001&status_id=5&body=x"},
+		{"application/octet-stream", "--b\r\nContent-Disposition: attachment; name=\"sms_id\"; filename=\"sms_id\"\r\n\r\n7\r\n--b--\r\n"},
+		{"application/json", `"{\"sms_id\":7,\"status_id\":null,\"body\":\"a=b\"}"`},
+	} {
+		f.Add(seed.contentType, []byte(seed.body))
+	}
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
 		ev, err := Parse(contentType, body)
 		if err != nil {
@@ -114,6 +126,58 @@ func FuzzScanJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzParseWhole holds the reader of ids and codes to math/big, which reads
+// decimal text exactly: a number is taken when, and only when, its value
+// is a whole number that fits an int64, and then as that number.
+func FuzzParseWhole(f *testing.F) {
+	for _, seed := range []string{
+		"42", " -7 ", "+7", "42.0", "4.2e1", "420E-1", "0.99999999999999999", "3281467.0000000001",
+		"9007199254740993e0", "9.223372036854775807e18", "-9.223372036854775808e18", "1e19", "5.", ".5e1",
+		"0e999", "1e-999", "1.2.3", "1e", "-", "",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got, ok := parseWhole([]byte(text))
+		trimmed := strings.TrimSpace(text)
+		if strings.Trim(trimmed, "0123456789.eE+-") != "" {
+			require.False(t, ok, "took %q", text)
+			return
+		}
+		if e := strings.IndexAny(trimmed, "eE"); e >= 0 && len(strings.TrimLeft(trimmed[e+1:], "+-0")) > 4 {
+			return // an exponent that math/big would spend its time on
+		}
+		want, isNumber := new(big.Rat).SetString(trimmed)
+		if !isNumber || !want.IsInt() || !want.Num().IsInt64() {
+			require.False(t, ok, "took %q as %d", text, got)
+			return
+		}
+		// math/big is laxer about where signs and points may stand.
+		if !ok {
+			require.False(t, plainDecimal(trimmed), "refused %q, which is %s", text, want.RatString())
+			return
+		}
+		require.Equal(t, want.Num().Int64(), got, "%q", text)
+	})
+}
+
+// plainDecimal reports whether s is a decimal number as parseWhole reads
+// it: a sign, digits with at most one point, an exponent with a sign.
+func plainDecimal(s string) bool {
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	mantissa, exponent, hasExponent := strings.Cut(strings.ToLower(s), "e")
+	if hasExponent {
+		exponent = strings.TrimPrefix(strings.TrimPrefix(exponent, "+"), "-")
+		if exponent == "" || strings.Trim(exponent, "0123456789") != "" {
+			return false
+		}
+	}
+	whole, frac, _ := strings.Cut(mantissa, ".")
+	return whole+frac != "" && strings.Trim(whole+frac, "0123456789") == ""
 }
 
 // FuzzScanForm holds the form decoder to net/url wherever url.ParseQuery
@@ -206,13 +270,13 @@ func FuzzServeHTTP(f *testing.F) {
 		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &answer), w.Body.String())
 		require.Equal(t, w.Code, answer.Status)
 		require.NotEmpty(t, answer.Error)
-		switch { // the body is read, and capped, before the credential is checked
-		case len(body) > maxBody:
-			require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
+		switch { // the token is checked before the body is read, and capped
 		case credential%4 == 2:
 			require.Equal(t, http.StatusUnauthorized, w.Code)
 		case credential%4 == 3:
 			require.Equal(t, http.StatusForbidden, w.Code)
+		case len(body) > maxBody:
+			require.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
 		default:
 			_, err := Parse(contentType, body)
 			require.Error(t, err, "answered %d to a body Parse accepts", w.Code)

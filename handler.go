@@ -13,25 +13,32 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
 )
 
 // DefaultMaxBodyBytes is the body cap of a Handler whose MaxBodyBytes is
-// zero. The gateway's bodies are well under 1 KiB.
-const DefaultMaxBodyBytes = 64 << 10
+// zero: 1 MiB. Most of the gateway's bodies are under 1 KiB, but a WhatsApp
+// text may be 65 536 characters, about 400 KiB once escaped as \uXXXX in
+// JSON or percent-encoded in a form (768 KiB for emoji). The cap costs
+// nothing up front: the body's buffer grows only as its bytes arrive.
+const DefaultMaxBodyBytes = 1 << 20
 
 // Handler receives the gateway's webhooks. A Handler literal with its
 // callbacks set is ready to mount, on both the status URL and the incoming
 // message URL, or on one URL for both:
 //
-//	http.Handle("/smsgw24", &smsgw24.Handler{
+//	h := &smsgw24.Handler{
 //		OnStatus: saveStatus,
 //		OnText:   saveMessage,
+//		OnImage:  saveImage,
 //		Verifier: smsgw24.Token(os.Getenv("SMSGW24_TOKEN")),
-//	})
+//	}
+//	if err := h.Check(); err != nil {
+//		log.Fatal(err)
+//	}
+//	http.Handle("/smsgw24", h)
 //
 // Its answers:
 //
@@ -42,7 +49,7 @@ const DefaultMaxBodyBytes = 64 << 10
 //	405  any method but POST, with Allow: POST
 //	409  the same event is being handled right now by another request
 //	413  the body is longer than MaxBodyBytes
-//	415  a media type that is neither JSON nor a form, and a body that is not JSON
+//	415  a media type that is neither JSON nor a form, and a body that is neither JSON, multipart nor a form
 //	422  the body lacks what identifies the event (sms_id, status_id)
 //	500  the callback returned an error or panicked
 //	501  no callback is set for the kind of event (nor OnEvent)
@@ -65,12 +72,16 @@ type Handler struct {
 	OnEvent func(context.Context, Event) error
 
 	// Verifier checks each request before its body is decoded, for
-	// example Token(secret). nil accepts every request: the gateway signs
-	// nothing, so without a Verifier anyone who knows the URL can post.
+	// example Token(secret); a [RequestVerifier] such as Token checks it
+	// before the body is even read. nil accepts every request: the
+	// gateway signs nothing, so without a Verifier anyone who knows the URL
+	// can post ([Handler.Check] reports it).
 	Verifier Verifier
 
 	// MaxBodyBytes caps the body; a longer one is answered 413. 0 means
-	// DefaultMaxBodyBytes (64 KiB).
+	// DefaultMaxBodyBytes (1 MiB); math.MaxInt64 means no cap. Memory is
+	// taken as the body's bytes arrive, never for the length a client
+	// announces.
 	MaxBodyBytes int64
 
 	// Location is where dates without a zone are read. nil means UTC.
@@ -118,19 +129,78 @@ var (
 	ErrInProgress = errors.New("smsgw24: the same event is being handled, try again later")
 	// ErrCallbackPanic: the callback panicked.
 	ErrCallbackPanic = errors.New("smsgw24: callback panicked")
+	// ErrNoVerifier: Handler.Check found no Verifier.
+	ErrNoVerifier = errors.New("smsgw24: no Verifier: every request is accepted")
 	// ErrDeduplicator: the Deduplicator failed to claim the event (its
 	// store is down), so the callback did not run. It is answered 503; the
 	// store's own error is wrapped for the log and OnError, not answered.
 	ErrDeduplicator = errors.New("smsgw24: the de-duplication store failed, try again later")
 )
 
+// Body buffers: each request's starts with initialBodyBuffer bytes and grows
+// as bytes arrive; those of at most maxPooledBodyBuffer bytes are kept for
+// later requests.
+const (
+	initialBodyBuffer   = 2 << 10
+	maxPooledBodyBuffer = 64 << 10
+)
+
 // bodyBuffers keep request bodies between requests: Parse copies what it
-// keeps, so a buffer is free again once the request is answered. They are
-// held by pointer so that putting one back does not allocate.
+// keeps, and a Verifier keeps nothing, so a buffer is free again once the
+// request is answered. They are held by pointer so that putting one back
+// does not allocate.
 var bodyBuffers = sync.Pool{New: func() any {
-	buf := make([]byte, 0, 2048)
+	buf := make([]byte, 0, initialBodyBuffer)
 	return &buf
 }}
+
+// Check reports what would make the Handler fail requests that it should
+// accept, so that a program can refuse to start with it rather than learn
+// of it at the first webhook. The error joins one error per finding:
+//
+//   - a kind of event (status, text, image) that has no callback, while
+//     OnEvent is nil: it wraps [ErrNoCallback] and names the kind. Such an
+//     event would be answered 501.
+//   - no Verifier: it wraps [ErrNoVerifier]. Anyone who knows the URL could
+//     post.
+//   - a Verifier of this package that rejects every request, such as Token
+//     with only empty secrets (an unset environment variable), an
+//     IPAllowlist without Allow, a malformed StandardWebhooks secret, or an
+//     All or Any holding one: it wraps [ErrNotConfigured].
+//
+// A Handler meant to serve one kind only sets OnEvent to answer the others;
+// one meant to accept every request says so with a Verifier, such as a
+// [VerifierFunc] that returns nil. Check returns nil when it finds nothing.
+func (h *Handler) Check() error {
+	var errs []error
+	if h.OnEvent == nil {
+		for _, c := range []struct {
+			kind Kind
+			set  bool
+		}{{KindStatus, h.OnStatus != nil}, {KindText, h.OnText != nil}, {KindImage, h.OnImage != nil}} {
+			if !c.set {
+				errs = append(errs, fmt.Errorf("%w: %s (set On%s or OnEvent)", ErrNoCallback, c.kind, callbackSuffix(c.kind)))
+			}
+		}
+	}
+	if h.Verifier == nil {
+		errs = append(errs, ErrNoVerifier)
+	} else if err := checkVerifierConfig(h.Verifier); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// callbackSuffix names the callback field of kind after its "On".
+func callbackSuffix(kind Kind) string {
+	switch kind {
+	case KindStatus:
+		return "Status"
+	case KindText:
+		return "Text"
+	}
+	return "Image"
+}
 
 // ServeHTTP handles one webhook request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -139,13 +209,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusMethodNotAllowed, ErrMethodNotAllowed)
 		return
 	}
+	// A verifier that needs no body decides before a byte of it is read.
+	early, isEarly := h.Verifier.(RequestVerifier)
+	if isEarly {
+		if err := early.VerifyRequest(r); err != nil {
+			h.failVerify(w, r, err)
+			return
+		}
+	}
 	buf := bodyBuffers.Get().(*[]byte)
 	body, err := h.readBody(r, (*buf)[:0])
 	defer func() {
 		if cap(body) > cap(*buf) {
 			*buf = body
 		}
-		if cap(*buf) <= 2*DefaultMaxBodyBytes {
+		if cap(*buf) <= maxPooledBodyBuffer {
 			*buf = (*buf)[:0]
 			bodyBuffers.Put(buf)
 		}
@@ -158,13 +236,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, status, err)
 		return
 	}
-	if h.Verifier != nil {
+	if h.Verifier != nil && !isEarly {
 		if err := h.Verifier.Verify(r, body); err != nil {
-			status := http.StatusForbidden
-			if errors.Is(err, ErrUnauthenticated) {
-				status = http.StatusUnauthorized
-			}
-			h.fail(w, r, status, err)
+			h.failVerify(w, r, err)
 			return
 		}
 	}
@@ -177,8 +251,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.handle(w, r, ev)
 }
 
+// failVerify answers a verification error: 401 for ErrUnauthenticated,
+// 403 for anything else.
+func (h *Handler) failVerify(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusForbidden
+	if errors.Is(err, ErrUnauthenticated) {
+		status = http.StatusUnauthorized
+	}
+	h.fail(w, r, status, err)
+}
+
 // readBody reads the body into buf, up to the cap, and returns it. The
 // returned slice may have grown out of buf, even with an error.
+//
+// buf grows only as bytes arrive, at most doubling what was read: a
+// Content-Length is believed only as far as the bytes that came, so that a
+// client announcing a large body and sending little costs little.
 func (h *Handler) readBody(r *http.Request, buf []byte) ([]byte, error) {
 	limit := h.MaxBodyBytes
 	if limit <= 0 {
@@ -190,17 +278,17 @@ func (h *Handler) readBody(r *http.Request, buf []byte) ([]byte, error) {
 	if r.Body == nil {
 		return buf, nil
 	}
-	if r.ContentLength > 0 {
-		buf = slices.Grow(buf, int(r.ContentLength)+1)
-	}
 	// Read at most limit+1 bytes, to tell a body at the cap from one over
 	// it, straight into buf: no reader is wrapped around the body.
 	for int64(len(buf)) <= limit {
 		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, 512)
+			buf = growBody(buf, r.ContentLength)
 		}
-		end := min(int64(cap(buf)), limit+1)
-		n, err := r.Body.Read(buf[len(buf):end])
+		window := buf[len(buf):cap(buf)]
+		if room := limit - int64(len(buf)); room < int64(len(window)) {
+			window = window[:room+1] // room+1 <= len(window): no overflow, even at math.MaxInt64
+		}
+		n, err := r.Body.Read(window)
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
 			break
@@ -220,6 +308,19 @@ func (h *Handler) readBody(r *http.Request, buf []byte) ([]byte, error) {
 		return buf, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
 	}
 	return buf, nil
+}
+
+// growBody makes room in a full buf: it doubles it (from at least
+// initialBodyBuffer bytes), but not past the announced length plus the one
+// byte that finds the end, once enough bytes have come to need it.
+func growBody(buf []byte, announced int64) []byte {
+	n := max(len(buf), initialBodyBuffer)
+	if rest := announced - int64(len(buf)); rest >= 0 && rest <= int64(n) {
+		n = int(rest) + 1
+	}
+	grown := make([]byte, len(buf), len(buf)+n)
+	copy(grown, buf)
+	return grown
 }
 
 func decodeStatus(err error) int {

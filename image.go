@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,17 +45,21 @@ type ImageFetcher struct {
 	// AllowedHosts are the hosts (host or host:port, as in a URL) that
 	// images may come from; nil means DefaultImageHosts.
 	AllowedHosts []string
-	// MaxBytes caps an image; 0 means DefaultImageMaxBytes.
+	// MaxBytes caps an image; 0 means DefaultImageMaxBytes, and
+	// math.MaxInt64 means no cap.
 	MaxBytes int64
 }
 
 // Fetch downloads the image at imageURL and returns its bytes and
 // Content-Type. The errors wrap ErrImageURLNotAllowed or ErrImageTooLarge
-// where those are the cause.
+// where those are the cause. They name the URL without its query, its
+// fragment or user information: a pre-signed URL holds its credentials in
+// the query.
 func (f *ImageFetcher) Fetch(ctx context.Context, imageURL string) (data []byte, contentType string, err error) {
 	u, err := url.Parse(imageURL)
 	if err != nil {
-		return nil, "", fmt.Errorf("%w: %v", ErrImageURLNotAllowed, err)
+		// url.Parse's error quotes the whole URL; keep only its reason.
+		return nil, "", fmt.Errorf("%w: %v", ErrImageURLNotAllowed, unwrapURLError(err))
 	}
 	if err := f.allowed(u); err != nil {
 		return nil, "", err
@@ -71,15 +76,24 @@ func (f *ImageFetcher) Fetch(ctx context.Context, imageURL string) (data []byte,
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("smsgw24: fetching image %s: %w", withoutQuery(u), unwrapURLError(err))
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			// The URL that failed, a redirect's maybe, without its query.
+			if failed, perr := url.Parse(ue.URL); perr == nil {
+				ue.URL = withoutQuery(failed)
+			} else {
+				ue.URL = withoutQuery(u)
+			}
+		}
 		return nil, "", fmt.Errorf("smsgw24: fetching image: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, "", fmt.Errorf("smsgw24: fetching image: %s", resp.Status)
+		return nil, "", fmt.Errorf("smsgw24: fetching image %s: %s", withoutQuery(resp.Request.URL), resp.Status)
 	}
 	limit := f.MaxBytes
 	if limit <= 0 {
@@ -88,14 +102,38 @@ func (f *ImageFetcher) Fetch(ctx context.Context, imageURL string) (data []byte,
 	if resp.ContentLength > limit {
 		return nil, "", fmt.Errorf("%w: %d bytes, the limit is %d", ErrImageTooLarge, resp.ContentLength, limit)
 	}
-	data, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	// Read one byte past the cap to tell an image at it from one over it;
+	// at math.MaxInt64 there is no byte past it.
+	readLimit := limit
+	if readLimit < math.MaxInt64 {
+		readLimit++
+	}
+	data, err = io.ReadAll(io.LimitReader(resp.Body, readLimit))
 	if err != nil {
-		return nil, "", fmt.Errorf("smsgw24: fetching image: %w", err)
+		return nil, "", fmt.Errorf("smsgw24: fetching image %s: %w", withoutQuery(resp.Request.URL), unwrapURLError(err))
 	}
 	if int64(len(data)) > limit {
 		return nil, "", fmt.Errorf("%w: more than %d bytes", ErrImageTooLarge, limit)
 	}
 	return data, resp.Header.Get("Content-Type"), nil
+}
+
+// withoutQuery returns u as text without its query, fragment and user
+// information, to name it in an error.
+func withoutQuery(u *url.URL) string {
+	c := *u
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	return c.String()
+}
+
+// unwrapURLError returns the reason of a *url.Error, which quotes a URL,
+// and any other error as it is.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // allowed checks a URL against the scheme and the allowlist. Its error

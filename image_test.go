@@ -5,11 +5,13 @@ package smsgw24
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,4 +88,86 @@ func TestImageFetcherDefaults(t *testing.T) {
 	u, err = url.Parse("https://smsgateway24.s3.eu-central-1.amazonaws.com.evil.example/img/1.jpg")
 	require.NoError(t, err)
 	assert.ErrorIs(t, f.allowed(u), ErrImageURLNotAllowed)
+}
+
+func TestImageFetcherWithoutCap(t *testing.T) {
+	jpeg := []byte("\xff\xd8\xff\xe0 an image read without a cap")
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/chunked.jpg" {
+			w.Header().Set("Transfer-Encoding", "chunked")
+		}
+		_, _ = w.Write(jpeg)
+	}))
+	defer srv.Close()
+	f := &ImageFetcher{Client: srv.Client(), AllowedHosts: []string{strings.TrimPrefix(srv.URL, "https://")}, MaxBytes: math.MaxInt64}
+	for _, path := range []string{"/img.jpg", "/chunked.jpg"} {
+		data, _, err := f.Fetch(context.Background(), srv.URL+path)
+		require.NoError(t, err, path)
+		assert.Equal(t, jpeg, data, path)
+	}
+}
+
+// TestImageFetcherErrorsHideTheQuery: a pre-signed URL carries its
+// credentials in the query; no error of Fetch repeats them, whatever
+// failed, and each keeps its class.
+func TestImageFetcherErrorsHideTheQuery(t *testing.T) {
+	const signed = "?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=5ecre7519&token=s3cret#frag5ecre7"
+	secrets := []string{"AKIAEXAMPLE", "5ecre7519", "s3cret", "frag5ecre7"}
+	other := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer other.Close()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/redirect-away":
+			http.Redirect(w, r, other.URL+"/x.jpg"+signed, http.StatusFound)
+		case "/big.jpg":
+			_, _ = w.Write(make([]byte, 2048))
+		case "/slow.jpg":
+			// Never an answer: once the client gives up, the connection
+			// is cut rather than answered with an empty 200.
+			<-r.Context().Done()
+			panic(http.ErrAbortHandler)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	closed := httptest.NewTLSServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+	f := &ImageFetcher{Client: srv.Client(), AllowedHosts: []string{host, strings.TrimPrefix(closedURL, "https://")}, MaxBytes: 1024}
+
+	tests := []struct {
+		name, url string
+		class     error // nil: only the query is checked
+		timeout   bool
+	}{
+		{"not found", srv.URL + "/missing.jpg" + signed, nil, false},
+		{"too large", srv.URL + "/big.jpg" + signed, ErrImageTooLarge, false},
+		{"redirect away", srv.URL + "/redirect-away" + signed, ErrImageURLNotAllowed, false},
+		{"host not allowed", other.URL + "/x.jpg" + signed, ErrImageURLNotAllowed, false},
+		{"plain HTTP", "http://" + host + "/x.jpg" + signed, ErrImageURLNotAllowed, false},
+		{"user information", "https://AKIAEXAMPLE:5ecre7519@" + host + "/x.jpg" + signed, ErrImageURLNotAllowed, false},
+		{"URL that does not parse", "https://bad host/x.jpg" + signed, ErrImageURLNotAllowed, false},
+		{"connection refused", closedURL + "/x.jpg" + signed, nil, false},
+		{"timeout", srv.URL + "/slow.jpg" + signed, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tt.timeout {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, 50*time.Millisecond)
+				defer cancel()
+			}
+			_, _, err := f.Fetch(ctx, tt.url)
+			require.Error(t, err)
+			if tt.class != nil {
+				assert.ErrorIs(t, err, tt.class)
+			}
+			for _, s := range secrets {
+				assert.NotContains(t, err.Error(), s)
+			}
+		})
+	}
 }

@@ -28,7 +28,7 @@ var (
 	// ErrMalformedBody: the body is not valid JSON, form or multipart data.
 	ErrMalformedBody = errors.New("smsgw24: malformed body")
 	// ErrUnsupportedMediaType: the Content-Type is neither JSON nor a form,
-	// and the body is not JSON either.
+	// and the body is neither JSON, multipart nor a form either.
 	ErrUnsupportedMediaType = errors.New("smsgw24: unsupported media type")
 	// ErrMissingField: a field that identifies the event is absent or null.
 	ErrMissingField = errors.New("smsgw24: missing field")
@@ -196,11 +196,13 @@ func Parse(contentType string, body []byte) (Event, error) {
 
 // Parse decodes one webhook body.
 //
-// The body may be JSON, application/x-www-form-urlencoded or
-// multipart/form-data; the body wins over a wrong or missing Content-Type.
-// Which event it is follows from its fields: status_id makes a
-// *StatusUpdate, type "img" (or an img_url) an *ImageMessage, anything else
-// a *TextMessage.
+// The body may be JSON (also JSON encoded twice, as one JSON string),
+// application/x-www-form-urlencoded or multipart; the body wins over a
+// wrong or missing Content-Type. Which event it is follows from its fields:
+// status_id makes a *StatusUpdate, type "img" (or an img_url) an
+// *ImageMessage, anything else a *TextMessage. A status_id that is null,
+// empty or 5 (StatusIncoming) in a body with a message's fields (address,
+// body, type or img_url) is that message, and is kept in its Extra.
 //
 // Numbers may be JSON numbers or strings, any field may be null, a phone
 // number whose "+" became a space gets it back, and dates are read in every
@@ -224,7 +226,7 @@ func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 	defer putWireState(st)
 	switch format {
 	case formatJSON:
-		err = st.scanJSON(body)
+		err = st.scanJSONBody(body)
 	case formatForm:
 		err = st.scanForm(body)
 	case formatMultipart:
@@ -372,23 +374,47 @@ type record struct {
 // field's name means.
 func classify(fields []rawField) Kind {
 	kind := KindText
+	status := -1 // the last status_id
+	message := false
 	for i := range fields {
 		f := &fields[i]
 		f.known = lookupName(f.name)
 		switch f.known {
 		case nameStatusID:
-			kind = KindStatus
+			status = i
+		case nameAddress, nameBody:
+			message = true
 		case nameType:
-			if kind != KindStatus && f.kind == kindString && (asciiEqualFold(f.value, "img") || asciiEqualFold(f.value, "image")) {
+			message = true
+			if f.kind == kindString && (asciiEqualFold(f.value, "img") || asciiEqualFold(f.value, "image")) {
 				kind = KindImage
 			}
 		case nameImageURL:
-			if kind != KindStatus && f.kind == kindString && len(bytes.TrimSpace(f.value)) > 0 {
+			message = true
+			if f.kind == kindString && len(bytes.TrimSpace(f.value)) > 0 {
 				kind = KindImage
 			}
 		}
 	}
+	if status >= 0 && !(message && incomingStatus(fields[status])) {
+		return KindStatus
+	}
 	return kind
+}
+
+// incomingStatus reports whether a status_id says the body is no status
+// update: null, empty, or 5, the status of an incoming message.
+func incomingStatus(f rawField) bool {
+	if isBlank(f) {
+		return true
+	}
+	s, ok := statusValue(f)
+	return ok && s == StatusIncoming
+}
+
+// isBlank reports whether a field is null or a string of nothing but space.
+func isBlank(f rawField) bool {
+	return f.kind == kindNull || f.kind == kindString && len(bytes.TrimSpace(f.value)) == 0
 }
 
 func asciiEqualFold(b []byte, s string) bool {
@@ -399,13 +425,27 @@ func asciiEqualFold(b []byte, s string) bool {
 func (st *wireState) assemble(loc *time.Location) (Event, error) {
 	r := record{kind: classify(st.fields)}
 	accepted := acceptedBy(r.kind)
-	for _, f := range st.fields {
+	// A message keeps only the last status_id in Extra, the one classify
+	// read, as a status update reads only its last: so that the event
+	// marshals to a body of the same kind.
+	lastStatus := -1
+	if r.kind != KindStatus {
+		for i := range st.fields {
+			if st.fields[i].known == nameStatusID {
+				lastStatus = i
+			}
+		}
+	}
+	for i, f := range st.fields {
 		name := f.known
+		if name == nameStatusID && r.kind != KindStatus && i != lastStatus {
+			continue
+		}
 		if name == nameUnknown || !accepted.has(name) {
 			r.keep(f)
 			continue
 		}
-		if f.kind == kindNull || (f.kind == kindString && len(bytes.TrimSpace(f.value)) == 0 && name != nameBody) {
+		if isBlank(f) && (f.kind == kindNull || name != nameBody) {
 			if name == nameSMSID {
 				r.hasSMSID, r.badSMSID = false, false
 			}

@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +129,50 @@ var fixtureEvents = map[string]Event{
 	"text_multipart.txt": &TextMessage{SMSID: 9911222, Address: "+4915112345678", Body: "sent as multipart",
 		Date: utc(2025, 6, 2, 14, 20, 0, 0), Channel: ChannelSIM2},
 
+	// A zone offset whose '+' a hand-built form left unescaped.
+	"text_date_offset_plus_lost.txt": &TextMessage{SMSID: 9911230, Address: "+4915112345678", Body: "Offset lost",
+		Date: utc(2025, 6, 2, 12, 10, 11, 0), DateSent: utc(2025, 6, 2, 12, 10, 9, 123_456_000)},
+	"status_date_offset_plus_lost.txt": &StatusUpdate{SMSID: 3281561, Status: StatusDelivered, StatusMessage: "SMS has been Delivered",
+		SendTo: "+4915112345678", SentTime: utc(2020, 8, 11, 14, 9, 53, 0), Channel: ChannelSIM2, DeviceID: 12345},
+	// A zone name in a spelling of its own is not looked up: the date is kept.
+	"text_date_php_zone_name_misspelled.txt": &TextMessage{SMSID: 9911239, Address: "+4915112345678", Body: "x",
+		Extra: Extra{
+			"date":      json.RawMessage(`{"date":"2020-08-11 16:09:53.000000","timezone_type":3,"timezone":"Europe//Berlin"}`),
+			"date_sent": json.RawMessage(`{"date":"2020-08-11 16:09:50.000000","timezone_type":3,"timezone":"./Europe/Berlin"}`),
+		}},
+	// Multipart told from the body, whatever the header says.
+	"status_multipart_under_json_header.txt": &StatusUpdate{SMSID: 3281562, Status: StatusDelivered,
+		StatusMessage: "SMS has been Delivered", SendTo: "+4915112345678"},
+	"status_multipart_under_form_header.txt": &StatusUpdate{SMSID: 3281563, Status: StatusSent,
+		StatusMessage: "SMS Sent by Phone", SendTo: "+4915112345678"},
+	"status_multipart_without_boundary.txt":             &StatusUpdate{SMSID: 3281551, Status: StatusDelivered},
+	"status_multipart_boundary_differs_from_header.txt": &StatusUpdate{SMSID: 3281552, Status: StatusDelivered},
+	"text_multipart_attachment_parts.txt":               &TextMessage{SMSID: 9911231, Address: "+4915112345678", Body: "parts as attachments"},
+	"text_multipart_parts_as_files.txt": &TextMessage{SMSID: 9911232, Address: "+5511987654321", Body: "Olá, arquivo",
+		Date: utc(2025, 6, 2, 14, 30, 0, 0), Channel: ChannelWhatsApp},
+	// JSON encoded twice: one JSON string holding the object.
+	"status_json_encoded_twice.txt": &StatusUpdate{SMSID: 3281564, Status: StatusDelivered, StatusMessage: "SMS has been Delivered",
+		SendTo: "+4915112345678", SentTime: utc(2025, 6, 2, 14, 31, 0, 0), Channel: ChannelSIM2, DeviceID: 12345},
+	"image_json_encoded_twice.txt": &ImageMessage{SMSID: 9911233, Address: "+5511987654321", Body: "2+2=4",
+		Date: utc(2025, 6, 2, 14, 32, 0, 0), ImageURL: s3 + "9911233.jpg?v=2", Channel: ChannelWhatsApp},
+	// Forms under a header that says neither form nor JSON.
+	"text_form_under_text_plain_header.txt": &TextMessage{SMSID: 9911234, Address: "+4915112345678",
+		Body: "sent by fetch with params.toString()", Date: utc(2025, 6, 2, 14, 33, 0, 0)},
+	"status_form_under_octet_stream_header.txt": &StatusUpdate{SMSID: 3281565, Status: StatusNotDelivered,
+		StatusMessage: "SMS was NOT Delivered", SendTo: "+79001234567"},
+	// status_id null, empty or 5 in an incoming message.
+	"text_status_id_null.txt": &TextMessage{SMSID: 9911235, Address: "+4915112345678", Body: "status_id is null",
+		Date: utc(2025, 6, 2, 14, 34, 0, 0), Extra: Extra{"status_id": json.RawMessage(`null`)}},
+	"text_status_id_empty_form.txt": &TextMessage{SMSID: 9911236, Address: "+4915112345678", Body: "status_id is empty",
+		Extra: Extra{"status_id": json.RawMessage(`""`)}},
+	"text_status_id_incoming.txt": &TextMessage{SMSID: 9911237, Address: "+4915112345678", Body: "status 5 is incoming",
+		Extra: Extra{"status_id": json.RawMessage(`5`)}},
+	"status_incoming_without_message_fields.txt": &StatusUpdate{SMSID: 3281566, Status: StatusIncoming,
+		StatusMessage: "Incoming", SendTo: "+4915112345678"},
+	// Whole numbers in float form.
+	"text_v2_json_ids_in_float_form.txt": &TextMessage{SMSID: 9911238, Address: "+4915112345678", Body: "ids as floats",
+		InternalID: 42, Channel: ChannelSIM2, DeviceID: 12345},
+
 	"image_v2_json.txt": &ImageMessage{SMSID: 9911223, Address: "+5511987654321",
 		Date: utc(2025, 6, 2, 14, 21, 0, 0), DateSent: utc(2025, 6, 2, 14, 20, 58, 0),
 		ImageURL: s3 + "9911223.jpg", Channel: ChannelWhatsApp},
@@ -217,11 +263,80 @@ func TestErrorsDoNotEchoTheBody(t *testing.T) {
 		`{"sms_id":1,"status_id":"secret-code-4711"}`,
 		`{"sms_id":1,"body":"secret-code-4711`,
 		`{"secret-code-4711"}`,
+		`"{\"sms_id\":\"secret-code-4711\"}"`,
+		`"{\"sms_id\":1,\"body\":\"secret-code-4711`,
+		`"[\"secret-code-4711\"]"`,
 	} {
 		_, err := Parse("application/json", []byte(body))
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "secret-code-4711")
 	}
+	// The multipart reader's own errors quote lines of the body.
+	for _, body := range []string{
+		"--b\r\nsecret-code-4711\r\n\r\n1\r\n--b--\r\n",
+		"--b\r\nContent-Disposition: form-data; name=\"sms_id\"\r\n\r\n1\r\n--b\r\nsecret-code-4711\r\n--b--\r\n",
+		"--b\r\nContent-Disposition: form-data; name=\"sms_id\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n=ZZsecret-code-4711\r\n--b--\r\n",
+		"--b\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nsecret-code-4711",
+		"--b\r\nContent-Disposition: form-data; name=\"sms_id\"\r\n" + strings.Repeat("X-Secret-Code-4711: y\r\n", 11000) + "\r\n1\r\n--b--\r\n",
+	} {
+		for _, contentType := range []string{"multipart/form-data; boundary=b", "application/json", ""} {
+			_, err := Parse(contentType, []byte(body))
+			require.Error(t, err, "%q", body)
+			assert.NotContains(t, strings.ToLower(err.Error()), "secret-code-4711")
+		}
+	}
+}
+
+// TestMultipartParts: which parts count, and how a multipart error names
+// its place.
+func TestMultipartParts(t *testing.T) {
+	part := func(disposition, contentType, value string) string {
+		s := "--b\r\nContent-Disposition: " + disposition + "\r\n"
+		if contentType != "" {
+			s += "Content-Type: " + contentType + "\r\n"
+		}
+		return s + "\r\n" + value + "\r\n"
+	}
+	const sms = `form-data; name="sms_id"`
+	tests := []struct {
+		name, body string
+		want       Event
+	}{
+		{"form-data", part(sms, "", "7"), &TextMessage{SMSID: 7}},
+		{"attachment", part(`attachment; name="sms_id"`, "", "7"), &TextMessage{SMSID: 7}},
+		{"inline", part(`inline; name="sms_id"`, "", "7"), &TextMessage{SMSID: 7}},
+		{"upper-case disposition", part(`Form-Data; NAME="sms_id"`, "", "7"), &TextMessage{SMSID: 7}},
+		{"file of text", part(`form-data; name="sms_id"; filename="sms_id"`, "", "7\n"), &TextMessage{SMSID: 7}},
+		{"file of octets", part(`form-data; name="sms_id"; filename="blob"`, "application/octet-stream", "7"), &TextMessage{SMSID: 7}},
+		{"file name in RFC 2231", part(`form-data; name="sms_id"; filename*=UTF-8''%C3%A9.txt`, "", "7"), &TextMessage{SMSID: 7}},
+		{"text file of UTF-8", part(sms, "", "7") + part(`form-data; name="body"; filename="b.txt"`, "text/plain", "Olá\r\n\tok"),
+			&TextMessage{SMSID: 7, Body: "Olá\r\n\tok"}},
+		{"binary file skipped", part(sms, "", "7") + part(`form-data; name="body"; filename="b.bin"`, "", "a\x00b"), &TextMessage{SMSID: 7}},
+		{"invalid UTF-8 file skipped", part(sms, "", "7") + part(`form-data; name="body"; filename="b"`, "", "\xff"), &TextMessage{SMSID: 7}},
+		{"large file skipped", part(sms, "", "7") + part(`form-data; name="body"; filename="b"`, "", strings.Repeat("a", maxFilePartBytes+1)),
+			&TextMessage{SMSID: 7}},
+		{"file at the limit kept", part(sms, "", "7") + part(`form-data; name="body"; filename="b"`, "", strings.Repeat("a", maxFilePartBytes)),
+			&TextMessage{SMSID: 7, Body: strings.Repeat("a", maxFilePartBytes)}},
+		{"value of form-data beyond the file limit", part(sms, "", "7") + part(`form-data; name="body"`, "", strings.Repeat("a", maxFilePartBytes+1)),
+			&TextMessage{SMSID: 7, Body: strings.Repeat("a", maxFilePartBytes+1)}},
+		{"other disposition skipped", part(sms, "", "7") + part(`signal; name="body"`, "", "x"), &TextMessage{SMSID: 7}},
+		{"unreadable disposition skipped", part(sms, "", "7") + part(`form-data; name=`, "", "x"), &TextMessage{SMSID: 7}},
+	}
+	for _, tt := range tests {
+		for _, contentType := range []string{"multipart/form-data; boundary=b", "multipart/form-data", "application/json; boundary=b"} {
+			ev, err := Parse(contentType, []byte(tt.body+"--b--\r\n"))
+			require.NoError(t, err, "%s under %s", tt.name, contentType)
+			assert.Equal(t, tt.want, ev, "%s under %s", tt.name, contentType)
+		}
+	}
+
+	body := part(sms, "", "7") + part(`form-data; name="body"`, "", "x") + "--b\r\nno colon\r\n\r\n--b--\r\n"
+	_, err := Parse("", []byte(body))
+	require.ErrorIs(t, err, ErrMalformedBody)
+	assert.Contains(t, err.Error(), fmt.Sprintf("part 3 at byte %d", strings.LastIndex(body, "--b\r\nno colon")))
+	assert.Equal(t, 0, delimiterOffset([]byte(body), "b", 0))
+	assert.Equal(t, len(body), delimiterOffset([]byte(body), "b", 9))
+	assert.Equal(t, 8, delimiterOffset([]byte("x--b\r\ny\n--b\r\n"), "b", 0), "a delimiter starts a line")
 }
 
 func TestDecoderLocation(t *testing.T) {
@@ -376,6 +491,20 @@ func TestReadDate(t *testing.T) {
 		{`{"date":"2020-08-11 16:09:53","timezone_type":3,"timezone":"Mars/Olympus"}`, kindObject, time.Time{}},
 		{`{"timezone":"UTC"}`, kindObject, time.Time{}},
 		{`{"date":"2020-08-11 16:09:53"}`, kindString, utc(2020, 8, 11, 16, 9, 53, 0)},
+		// A '+' of the offset that a form turned into a space.
+		{"2025-06-02T14:10:11 02:00", kindString, utc(2025, 6, 2, 12, 10, 11, 0)},
+		{"2020-08-11 16:09:53 02:00", kindString, utc(2020, 8, 11, 14, 9, 53, 0)},
+		{"2025-06-02 14:10:11.123456 02:00", kindString, utc(2025, 6, 2, 12, 10, 11, 123_456_000)},
+		{"2025-06-02 14:10:11  0530", kindString, utc(2025, 6, 2, 8, 40, 11, 0)},
+		{"2021-08-01 12:00 02:00", kindString, utc(2021, 8, 1, 10, 0, 0, 0)},
+		{"2025-06-02 14:10:11 -02:00", kindString, utc(2025, 6, 2, 16, 10, 11, 0)},
+		{`{"date":"2020-08-11 16:09:53.000000","timezone_type":1,"timezone":" 02:00"}`, kindObject, utc(2020, 8, 11, 14, 9, 53, 0)},
+		{"2025-06-02 14:10:11 02", kindString, time.Time{}},
+		{"2025-06-02 14:10:1102:00", kindString, time.Time{}},
+		{"2025-06-02 14:10:11 15:00", kindString, time.Time{}},
+		{"2025-06-02 14:10:11 02:60", kindString, time.Time{}},
+		{"2025-06-02 14:10:11 02:00x", kindString, time.Time{}},
+		{`{"date":"2020-08-11 16:09:53","timezone_type":1,"timezone":"02:00"}`, kindObject, time.Time{}},
 		{"29.02.2023 00:00", kindString, time.Time{}},
 		{"2020-02-30 10:00:00", kindString, time.Time{}},
 		{"2020-08-11 24:00:00", kindString, time.Time{}},
@@ -395,6 +524,83 @@ func TestReadDate(t *testing.T) {
 	}
 }
 
+// TestZoneNamesAreBounded: spellings of a zone other than the database's
+// own are not looked up, found zones are cached under their canonical
+// name only, and one body looks up at most maxZoneLookups names.
+func TestZoneNamesAreBounded(t *testing.T) {
+	phpDate := func(zone string) rawField {
+		return rawField{kind: kindObject, value: []byte(`{"date":"2020-01-11 16:09:53","timezone_type":3,"timezone":"` + zone + `"}`)}
+	}
+	berlin := time.Date(2020, 1, 11, 15, 9, 53, 0, time.UTC)
+
+	var st wireState
+	got, ok := st.readDate(phpDate("Europe/Berlin"), time.UTC)
+	require.True(t, ok)
+	assert.Equal(t, berlin, got)
+	before := zoneCacheSize.Load()
+
+	for i := range 4000 {
+		var st wireState
+		spelling := "Europe/" + strings.Repeat("/", i%50+1) + "Berlin"
+		if i%2 == 1 {
+			spelling = strings.Repeat("./", i%50+1) + "Europe/Berlin"
+		}
+		_, ok := st.readDate(phpDate(spelling), time.UTC)
+		assert.False(t, ok, spelling)
+		assert.Zero(t, st.zoneLookups, "%s was looked up", spelling)
+	}
+	assert.Equal(t, before, zoneCacheSize.Load(), "the cache grew")
+
+	for _, name := range []string{"", "Local", "/etc/passwd", "../../etc/passwd", "Europe/Berlin/", "Europe\\Berlin",
+		"1Europe/Berlin", "Europe/Ber lin", "Europe/Berlin\x00", strings.Repeat("A", maxZoneName+1)} {
+		var st wireState
+		_, ok := st.loadZone([]byte(name))
+		assert.False(t, ok, "%q", name)
+	}
+	for _, name := range []string{"UTC", "Europe/Berlin", "Etc/GMT+2", "America/Port-au-Prince", "America/Argentina/Buenos_Aires"} {
+		assert.True(t, canonicalZoneName([]byte(name)), name)
+	}
+
+	// Unknown names, each of which would cost a search: at most
+	// maxZoneLookups per body, whether found or not.
+	st = wireState{}
+	for i := range 20 {
+		_, ok := st.readDate(phpDate("Mars/Olympus"+strconv.Itoa(i)), time.UTC)
+		assert.False(t, ok)
+	}
+	assert.Equal(t, maxZoneLookups, st.zoneLookups)
+	got, ok = st.readDate(phpDate("Europe/Berlin"), time.UTC)
+	assert.True(t, ok, "a cached zone needs no lookup")
+	assert.Equal(t, berlin, got)
+
+	// A whole body of such dates is read, with the odd ones kept.
+	var b strings.Builder
+	b.WriteString(`{"sms_id":1`)
+	for i := range 50 {
+		fmt.Fprintf(&b, `,"date":{"date":"2020-01-11 16:09:53","timezone_type":3,"timezone":"Mars/Olympus%d"}`, i)
+	}
+	b.WriteString(`}`)
+	ev, err := Parse("application/json", []byte(b.String()))
+	require.NoError(t, err)
+	assert.Contains(t, ev.(*TextMessage).Extra, "date")
+}
+
+// TestZoneCacheIsBounded: the cache stops growing at maxZoneCache zones.
+func TestZoneCacheIsBounded(t *testing.T) {
+	names, err := filepath.Glob("/usr/share/zoneinfo/*/*")
+	if err != nil || len(names) < maxZoneCache+1 {
+		t.Skip("the system's time zone database (Debian package tzdata) is not in /usr/share/zoneinfo")
+	}
+	for _, path := range names {
+		var st wireState
+		st.loadZone([]byte(strings.TrimPrefix(path, "/usr/share/zoneinfo/")))
+	}
+	assert.LessOrEqual(t, zoneCacheSize.Load(), int64(maxZoneCache))
+	n := 0
+	zoneCache.Range(func(_, _ any) bool { n++; return true })
+	assert.Equal(t, int64(n), zoneCacheSize.Load())
+}
+
 func TestParseWhole(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -407,9 +613,19 @@ func TestParseWhole(t *testing.T) {
 		{"9223372036854775808", 0, false},
 		{"99999999999999999999", 0, false},
 		{"1e3", 1000, true}, {"12.0", 12, true}, {"12.5", 0, false},
+		{"42.0", 42, true}, {"4.2e1", 42, true}, {"4.2E+1", 42, true}, {"420e-1", 42, true}, {"-4.2e1", -42, true},
+		{"5.", 5, true}, {".5e1", 5, true}, {"0.0", 0, true}, {"-0.0e5", 0, true},
 		{"9007199254740993.0", 9007199254740993, true}, {"9007199254740993.000", 9007199254740993, true},
-		{"9007199254740993e0", 0, false}, {"9.007199254740993e15", 0, false}, {"9007199254740991e0", 9007199254740991, true}, {"9007199254740992e0", 0, false},
+		// Read from the decimal text, exactly, never through a float.
+		{"9007199254740993e0", 9007199254740993, true}, {"9.007199254740993e15", 9007199254740993, true},
+		{"9.223372036854775807e18", 9223372036854775807, true}, {"-9.223372036854775808e18", -9223372036854775808, true},
+		{"9.223372036854775808e18", 0, false}, {"1e18", 1e18, true}, {"1e19", 0, false},
+		{"0.99999999999999999", 0, false}, {"3281467.0000000001", 0, false}, {"6.99999999999999999", 0, false},
+		{"3.2814675e6", 0, false}, {"12e-1", 0, false}, {"1.5", 0, false},
+		{"0e99999999999999999999", 0, true}, {"1e-99999999999999999999", 0, false}, {"1e99999999999999999999", 0, false},
 		{"1e400", 0, false}, {"", 0, false}, {"-", 0, false}, {"abc", 0, false}, {"0x10", 0, false},
+		{".", 0, false}, {"e5", 0, false}, {"1e", 0, false}, {"1e+", 0, false}, {"1.2.3", 0, false}, {"1e2e3", 0, false},
+		{"--1.0", 0, false}, {"1.0 0", 0, false}, {"Inf", 0, false}, {"NaN", 0, false}, {"1_000.0", 0, false},
 	}
 	for _, tt := range tests {
 		got, ok := parseWhole([]byte(tt.in))
@@ -434,8 +650,29 @@ func TestSniffFormat(t *testing.T) {
 		{"application/json", `nonsense`, formatJSON, nil},
 		{"application/x-www-form-urlencoded", `a=1`, formatForm, nil},
 		{"multipart/form-data; boundary=x", `--x`, formatMultipart, nil},
-		{"text/plain", `a=1`, 0, ErrUnsupportedMediaType},
+		{"text/plain", `a=1`, formatForm, nil},
+		{"text/plain;charset=UTF-8", "sms_id=1&body=a+b%21\r\n", formatForm, nil},
+		{"application/octet-stream", `sms_id=1&status_id=7`, formatForm, nil},
+		{"text/plain", `a = 1`, 0, ErrUnsupportedMediaType},
+		{"text/plain", `a=1&b`, 0, ErrUnsupportedMediaType},
+		{"text/plain", `=1`, 0, ErrUnsupportedMediaType},
+		{"text/plain", "a=1\x00", 0, ErrUnsupportedMediaType},
+		{"text/plain", "a=1\nb=2", 0, ErrUnsupportedMediaType},
+		{"text/plain", `hello`, 0, ErrUnsupportedMediaType},
 		{";;;", `a=1`, formatForm, nil},
+		// JSON encoded twice is JSON, though its text holds a '='.
+		{"application/json", `"{\"a\":\"b=c\"}"`, formatJSON, nil},
+		{"application/x-www-form-urlencoded", ` "{}" `, formatJSON, nil},
+		{"application/json", `"unterminated`, formatJSON, nil},
+		{"text/plain", `"a" "b"`, 0, ErrUnsupportedMediaType},
+		// Multipart is told from its first line, under any header.
+		{"application/json; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n", formatMultipart, nil},
+		{"multipart/form-data", "--b\nContent-Disposition: form-data; name=\"a\"\n\n1\n--b--\n", formatMultipart, nil},
+		{"", "\r\n--b  \r\ncontent-disposition: form-data; name=a\r\n\r\n1\r\n--b--", formatMultipart, nil},
+		{"application/x-www-form-urlencoded", "--a=1&b=2", formatForm, nil},
+		{"application/x-www-form-urlencoded", "--b\r\nno header\r\n", formatForm, nil},
+		{"application/x-www-form-urlencoded", "--b<>\r\nContent-Disposition: form-data\r\n", formatForm, nil},
+		{"multipart/form-data", "preamble\r\n--b\r\n", formatMultipart, nil},
 	}
 	for _, tt := range tests {
 		got, _, err := sniffFormat(tt.contentType, []byte(tt.body))
@@ -485,14 +722,47 @@ func TestTypeClassification(t *testing.T) {
 		{`{"sms_id":1,"type":"text"}`, KindText},
 		{`{"sms_id":1}`, KindText},
 		{`{"sms_id":1,"type":"img","status_id":6}`, KindStatus},
+		// status_id null, empty or 5 beside a message's fields.
+		{`{"sms_id":1,"status_id":null,"type":"text","address":"+1","body":"x"}`, KindText},
+		{`{"sms_id":1,"status_id":" ","body":"x"}`, KindText},
+		{`{"sms_id":1,"status_id":5,"address":"+1"}`, KindText},
+		{`{"sms_id":1,"status_id":"5","type":"img"}`, KindImage},
+		{`{"sms_id":1,"status_id":"incoming","img_url":"https://x/y.jpg"}`, KindImage},
+		{`{"sms_id":1,"status_id":5.0,"body":""}`, KindText},
+		{`{"sms_id":1,"status_id":7,"status_id":null,"body":"x"}`, KindText},
+		{`{"sms_id":1,"status_id":5}`, KindStatus},
+		{`{"sms_id":1,"status_id":5,"status_message":"x","sendto":"+1"}`, KindStatus},
+		{`{"sms_id":1,"status_id":7,"address":"+1","body":"x"}`, KindStatus},
+		{`{"sms_id":1,"status_id":null,"status_id":7,"body":"x"}`, KindStatus},
 	}
 	for _, tt := range tests {
 		ev, err := Parse("application/json", []byte(tt.body))
 		require.NoError(t, err, tt.body)
 		assert.Equal(t, tt.want, ev.Kind(), tt.body)
 	}
+	// A status body whose status_id is null or empty, or not a status,
+	// stays a status update without one.
+	for _, body := range []string{`{"sms_id":1,"status_id":null}`, `{"sms_id":1,"status_id":"","sendto":"+1"}`} {
+		_, err := Parse("application/json", []byte(body))
+		var fe *FieldError
+		require.ErrorAs(t, err, &fe, body)
+		assert.ErrorIs(t, err, ErrMissingField)
+		assert.Equal(t, "status_id", fe.Field)
+	}
+	_, err := Parse("application/json", []byte(`{"sms_id":1,"status_id":"x","body":"x"}`))
+	assert.ErrorIs(t, err, ErrInvalidField)
+	// Of several spellings of status_id, a message keeps the last, which
+	// made it a message, and marshals to a message again.
+	ev, err := Parse("application/json", []byte(`{"sms_id":1,"status_id":7,"STATUS_ID":5,"body":"x"}`))
+	require.NoError(t, err)
+	assert.Equal(t, &TextMessage{SMSID: 1, Body: "x", Extra: Extra{"STATUS_ID": json.RawMessage(`5`)}}, ev)
+	data, err := json.Marshal(ev)
+	require.NoError(t, err)
+	back, err := Parse("application/json", data)
+	require.NoError(t, err)
+	assert.Equal(t, ev, back)
 	// A type no document shows is kept, not dropped.
-	ev, err := Parse("application/json", []byte(`{"sms_id":1,"type":"video","SMS_ID":2}`))
+	ev, err = Parse("application/json", []byte(`{"sms_id":1,"type":"video","SMS_ID":2}`))
 	require.NoError(t, err)
 	assert.Equal(t, &TextMessage{SMSID: 2, Extra: Extra{"type": json.RawMessage(`"video"`)}}, ev)
 }

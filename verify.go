@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -22,11 +23,34 @@ import (
 // gateway. body is the request body already read (capped) by the handler;
 // Verify must not read r.Body.
 //
+// Verify must not retain body, nor any slice of it, once it returns: a
+// Handler reuses the buffer for the next request. A verifier that keeps
+// part of the body (for a later audit, say) copies it.
+//
 // Verify returns nil to accept the request. Every error returned by the
 // verifiers of this package matches, with errors.Is, exactly one of
 // ErrUnauthenticated (answer 401) or ErrForbidden (answer 403).
+//
+// A verifier that needs no body implements [RequestVerifier] as well, so
+// that a [Handler] rejects a request without the credential before it
+// reads the body.
 type Verifier interface {
 	Verify(r *http.Request, body []byte) error
+}
+
+// RequestVerifier is a [Verifier] that decides from the request alone, its
+// URL, headers and address, without the body. A [Handler] calls
+// VerifyRequest before it reads the body, and then does not call Verify:
+// a client without the credential costs no more than its headers, however
+// large a body it announces. VerifyRequest(r) must decide as Verify(r, body)
+// does for every body.
+//
+// [Token] and [IPAllowlist] are RequestVerifiers, and so are [All] and
+// [Any] when every verifier they combine is one. [StandardWebhooks], which
+// signs the body, is not.
+type RequestVerifier interface {
+	Verifier
+	VerifyRequest(r *http.Request) error
 }
 
 // VerifierFunc adapts an ordinary function to the Verifier interface.
@@ -39,6 +63,28 @@ func (f VerifierFunc) Verify(r *http.Request, body []byte) error {
 		return ErrNotConfigured
 	}
 	return f(r, body)
+}
+
+func (f VerifierFunc) checkConfig() error {
+	if f == nil {
+		return ErrNotConfigured
+	}
+	return nil
+}
+
+// configChecker is implemented by the verifiers of this package that can
+// tell, before any request, that they would reject every one: it returns an
+// error wrapping ErrNotConfigured then. Handler.Check asks it.
+type configChecker interface {
+	checkConfig() error
+}
+
+// checkVerifierConfig returns the configuration error of v, if v can tell.
+func checkVerifierConfig(v Verifier) error {
+	if c, ok := v.(configChecker); ok {
+		return c.checkConfig()
+	}
+	return nil
 }
 
 // The two classes of verification failure. A handler picks its status code
@@ -142,6 +188,13 @@ type tokenVerifier struct {
 // matched without regard to case, surrounding spaces and tabs ignored).
 // Several secrets may be active at once, to rotate them without downtime.
 //
+// A token parameter matches when its value decodes to a secret, or when the
+// value as it stands in the URL is one: a secret holding "+" or "%" may be
+// put in the URL escaped, or pasted into it as it is, such as the base64
+// secret "a+b/c==" in "?token=a+b/c==", which decodes to "a b/c==". (A
+// secret holding "&" or "#" must be escaped, or it ends the value.) Only
+// the first 8 token parameters of a URL are compared.
+//
 // The comparison takes constant time and does not reveal a secret's length:
 // the SHA-256 digest of every presented token is compared with the digest of
 // every configured secret, without stopping at the first match.
@@ -150,7 +203,8 @@ type tokenVerifier struct {
 // closed: it rejects every request with ErrNotConfigured.
 //
 // It returns ErrNoToken when the request carries no token and ErrBadToken
-// when none of the tokens it carries matches.
+// when none of the tokens it carries matches. The Verifier it returns is a
+// [RequestVerifier].
 func Token(secrets ...string) Verifier {
 	v := &tokenVerifier{}
 	for _, s := range secrets {
@@ -161,8 +215,20 @@ func Token(secrets ...string) Verifier {
 	return v
 }
 
-// Verify implements Verifier.
+// Verify implements Verifier; the body is not used.
 func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error {
+	return v.VerifyRequest(r)
+}
+
+func (v *tokenVerifier) checkConfig() error {
+	if len(v.digests) == 0 {
+		return fmt.Errorf("%w: Token has no secret", ErrNotConfigured)
+	}
+	return nil
+}
+
+// VerifyRequest implements RequestVerifier.
+func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 	if len(v.digests) == 0 {
 		return ErrNotConfigured
 	}
@@ -175,20 +241,25 @@ func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error {
 		}
 	}
 	if r.URL != nil {
-		if q := r.URL.RawQuery; plainQuery(q) {
-			// Without escapes, what url.ParseQuery would decode is the
-			// text itself: read it in place rather than build a map.
-			for q != "" {
-				var pair string
-				pair, q, _ = strings.Cut(q, "&")
-				if t, ok := strings.CutPrefix(pair, "token="); ok && t != "" {
-					check(t)
-				}
+		// The query is read pair by pair, as url.ParseQuery splits it, but
+		// in place: each value counts both as it stands and decoded. Past
+		// maxQueryTokens token parameters the rest are not hashed: a URL
+		// full of them costs no more than a few.
+		for q, tokens := r.URL.RawQuery, 0; q != "" && tokens < maxQueryTokens; {
+			var pair string
+			pair, q, _ = strings.Cut(q, "&")
+			name, value, _ := strings.Cut(pair, "=")
+			if name != "token" && !(strings.ContainsAny(name, "%+") && unescapeQuery(name) == "token") {
+				continue
 			}
-		} else {
-			for _, t := range r.URL.Query()["token"] {
-				if t != "" {
-					check(t)
+			if value == "" {
+				continue
+			}
+			tokens++
+			check(value)
+			if strings.ContainsAny(value, "%+") {
+				if d := unescapeQuery(value); d != "" && d != value {
+					check(d)
 				}
 			}
 		}
@@ -207,11 +278,18 @@ func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error {
 	return nil
 }
 
-// plainQuery reports whether url.ParseQuery would take the query as it is:
-// no escape, no '+', no ';' (which it refuses), and few enough parameters
-// to be far from its limit on their number.
-func plainQuery(q string) bool {
-	return !strings.ContainsAny(q, "%+;") && strings.Count(q, "&") < 64
+// maxQueryTokens is how many token query parameters Token compares; the
+// gateway sends one.
+const maxQueryTokens = 8
+
+// unescapeQuery decodes a query name or value as url.ParseQuery does; it
+// returns "" for one that does not decode.
+func unescapeQuery(s string) string {
+	d, err := url.QueryUnescape(s)
+	if err != nil {
+		return ""
+	}
+	return d
 }
 
 // bearerToken returns the non-empty token of an Authorization header value
@@ -246,6 +324,7 @@ func bearerToken(h string) (string, bool) {
 //
 // The zero value allows nothing and rejects every request with
 // ErrNotConfigured. Use ParsePrefixes to build the prefix lists from text.
+// An *IPAllowlist is a [RequestVerifier].
 type IPAllowlist struct {
 	// Allow lists the client addresses that are accepted.
 	Allow []netip.Prefix
@@ -287,10 +366,23 @@ func ParsePrefixes(addrs ...string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// Verify implements Verifier. It returns ErrIPNotAllowed, possibly wrapped
-// with the reason, when the client is not allowed or cannot be determined.
+// Verify implements Verifier; the body is not used. It returns
+// ErrIPNotAllowed, possibly wrapped with the reason, when the client is not
+// allowed or cannot be determined.
 func (l *IPAllowlist) Verify(r *http.Request, _ []byte) error {
-	if len(l.Allow) == 0 {
+	return l.VerifyRequest(r)
+}
+
+func (l *IPAllowlist) checkConfig() error {
+	if l == nil || len(l.Allow) == 0 {
+		return fmt.Errorf("%w: IPAllowlist allows no address", ErrNotConfigured)
+	}
+	return nil
+}
+
+// VerifyRequest implements RequestVerifier, as Verify.
+func (l *IPAllowlist) VerifyRequest(r *http.Request) error {
+	if l == nil || len(l.Allow) == 0 {
 		return ErrNotConfigured
 	}
 	client, err := l.ClientAddr(r)
@@ -464,6 +556,20 @@ func signV1(key []byte, id, timestamp string, body []byte) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
+func (w *StandardWebhooks) checkConfig() error {
+	if w == nil {
+		return fmt.Errorf("%w: StandardWebhooks is nil", ErrNotConfigured)
+	}
+	keys, err := decodeSecrets(w.Secrets)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: %w", ErrNotConfigured, err)
+	case len(keys) == 0:
+		return fmt.Errorf("%w: StandardWebhooks has no secret", ErrNotConfigured)
+	}
+	return nil
+}
+
 // Verify implements Verifier. It returns ErrSignatureMissing when a header is
 // missing, ErrTimestampInvalid when the timestamp is not a count of Unix
 // seconds, ErrSignatureInvalid when no signature is valid, and
@@ -553,23 +659,14 @@ func parseUnixSeconds(s string) (int64, bool) {
 // All returns a Verifier that accepts a request only when every one of
 // verifiers accepts it. They run in order and the first error is returned, so
 // list cheap checks (IPAllowlist) before costly ones. With no verifier, or a
-// nil one, it rejects every request with ErrNotConfigured.
+// nil one, it rejects every request with ErrNotConfigured. When every one
+// of verifiers is a [RequestVerifier], so is the Verifier All returns.
 func All(verifiers ...Verifier) Verifier {
-	vs := append([]Verifier(nil), verifiers...)
-	return VerifierFunc(func(r *http.Request, body []byte) error {
-		if len(vs) == 0 {
-			return ErrNotConfigured
-		}
-		for _, v := range vs {
-			if v == nil {
-				return ErrNotConfigured
-			}
-			if err := v.Verify(r, body); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	vs := allVerifier(append([]Verifier(nil), verifiers...))
+	if allRequestVerifiers(vs) {
+		return allRequestVerifier{vs}
+	}
+	return vs
 }
 
 // Any returns a Verifier that accepts a request when at least one of
@@ -577,34 +674,118 @@ func All(verifiers ...Verifier) Verifier {
 // the error returned is the first one of class ErrForbidden if there is one
 // (some credential was presented but rejected), otherwise the first error.
 // With no verifier, or a nil one, it rejects every request with
-// ErrNotConfigured.
+// ErrNotConfigured. When every one of verifiers is a [RequestVerifier], so
+// is the Verifier Any returns.
 func Any(verifiers ...Verifier) Verifier {
-	vs := append([]Verifier(nil), verifiers...)
-	return VerifierFunc(func(r *http.Request, body []byte) error {
-		if len(vs) == 0 {
+	vs := anyVerifier(append([]Verifier(nil), verifiers...))
+	if allRequestVerifiers(vs) {
+		return anyRequestVerifier{vs}
+	}
+	return vs
+}
+
+// allRequestVerifiers reports whether every one of vs decides without the
+// body. A single one that needs it makes the combination need it.
+func allRequestVerifiers(vs []Verifier) bool {
+	for _, v := range vs {
+		if _, ok := v.(RequestVerifier); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// allVerifier is All of verifiers, one of which may need the body;
+// allRequestVerifier is All of RequestVerifiers.
+type allVerifier []Verifier
+
+type allRequestVerifier struct{ allVerifier }
+
+func (vs allVerifier) Verify(r *http.Request, body []byte) error {
+	return verifyAll(vs, func(v Verifier) error { return v.Verify(r, body) })
+}
+
+func (a allRequestVerifier) VerifyRequest(r *http.Request) error {
+	return verifyAll(a.allVerifier, func(v Verifier) error { return v.(RequestVerifier).VerifyRequest(r) })
+}
+
+func (vs allVerifier) checkConfig() error { return checkCombinedConfig(vs) }
+
+func verifyAll(vs []Verifier, verify func(Verifier) error) error {
+	if len(vs) == 0 {
+		return ErrNotConfigured
+	}
+	for _, v := range vs {
+		if v == nil {
 			return ErrNotConfigured
 		}
-		for _, v := range vs {
-			if v == nil {
-				return ErrNotConfigured
-			}
+		if err := verify(v); err != nil {
+			return err
 		}
-		var first, forbidden error
-		for _, v := range vs {
-			err := v.Verify(r, body)
-			if err == nil {
-				return nil
-			}
-			if first == nil {
-				first = err
-			}
-			if forbidden == nil && errors.Is(err, ErrForbidden) {
-				forbidden = err
-			}
+	}
+	return nil
+}
+
+// anyVerifier is Any of verifiers, one of which may need the body;
+// anyRequestVerifier is Any of RequestVerifiers.
+type anyVerifier []Verifier
+
+type anyRequestVerifier struct{ anyVerifier }
+
+func (vs anyVerifier) Verify(r *http.Request, body []byte) error {
+	return verifyAny(vs, func(v Verifier) error { return v.Verify(r, body) })
+}
+
+func (a anyRequestVerifier) VerifyRequest(r *http.Request) error {
+	return verifyAny(a.anyVerifier, func(v Verifier) error { return v.(RequestVerifier).VerifyRequest(r) })
+}
+
+func (vs anyVerifier) checkConfig() error { return checkCombinedConfig(vs) }
+
+func verifyAny(vs []Verifier, verify func(Verifier) error) error {
+	if len(vs) == 0 {
+		return ErrNotConfigured
+	}
+	for _, v := range vs {
+		if v == nil {
+			return ErrNotConfigured
 		}
-		if forbidden != nil {
-			return forbidden
+	}
+	var first, forbidden error
+	for _, v := range vs {
+		err := verify(v)
+		if err == nil {
+			return nil
 		}
-		return first
-	})
+		if first == nil {
+			first = err
+		}
+		if forbidden == nil && errors.Is(err, ErrForbidden) {
+			forbidden = err
+		}
+	}
+	if forbidden != nil {
+		return forbidden
+	}
+	return first
+}
+
+// checkCombinedConfig reports the configuration errors of All or Any of vs:
+// an empty list, a nil verifier, or one that rejects every request. Any
+// still accepts through the others then, but a secret left empty is a
+// mistake in both.
+func checkCombinedConfig(vs []Verifier) error {
+	if len(vs) == 0 {
+		return fmt.Errorf("%w: no verifier to combine", ErrNotConfigured)
+	}
+	var errs []error
+	for _, v := range vs {
+		if v == nil {
+			return fmt.Errorf("%w: a nil verifier among those combined", ErrNotConfigured)
+		}
+		if err := checkVerifierConfig(v); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

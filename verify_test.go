@@ -138,6 +138,97 @@ func TestToken(t *testing.T) {
 	}
 }
 
+// TestTokenPastedVerbatim: a secret holding "+" or "%", pasted into the
+// webhook URL as it is, matches; so does the same secret escaped. A
+// decoded value that is not the secret, and the raw text of one that only
+// decodes to it, do not match another secret.
+func TestTokenPastedVerbatim(t *testing.T) {
+	t.Parallel()
+	const (
+		base64Secret  = "q0Nf+7Zr/Hk9+Wt2==" // as openssl rand -base64 writes them
+		percentSecret = "50%off-%zz-%41"     // "%zz" does not decode; "%41" decodes to "A"
+		plainSecret   = "plain-secret-8c1d"  // no character that escapes
+	)
+	v := smsgw24.Token(base64Secret, percentSecret, plainSecret)
+	tests := []struct {
+		query string
+		want  error
+	}{
+		{"token=" + base64Secret, nil},
+		{"token=" + url.QueryEscape(base64Secret), nil},
+		{"token=" + percentSecret, nil},
+		{"token=" + url.QueryEscape(percentSecret), nil},
+		{"tok%65n=" + base64Secret, nil},
+		{"a=1&token=" + base64Secret + "&b=%zz", nil},
+		{"token=" + plainSecret, nil},
+		{"token=q0Nf 7Zr/Hk9 Wt2==", smsgw24.ErrBadToken},
+		{"token=q0Nf%207Zr/Hk9%20Wt2==", smsgw24.ErrBadToken},
+		{"token=50%25off-%25zz-A", smsgw24.ErrBadToken},
+		{"token=" + url.QueryEscape(plainSecret+"+"), smsgw24.ErrBadToken},
+		{"token=%zz", smsgw24.ErrBadToken},
+		{"token=q0Nf%2B7Zr/Hk9+Wt2==", smsgw24.ErrBadToken}, // half escaped: neither as it stands nor decoded
+		{strings.Repeat("token=guess&", 7) + "token=" + plainSecret, nil},
+		{strings.Repeat("token=guess&", 8) + "token=" + plainSecret, smsgw24.ErrBadToken}, // only the first 8 are compared
+	}
+	for _, tc := range tests {
+		r := newRequest("/hook", nil)
+		r.URL.RawQuery = tc.query
+		err := v.Verify(r, nil)
+		if tc.want == nil {
+			assert.NoError(t, err, tc.query)
+			continue
+		}
+		assert.Equal(t, tc.want, err, tc.query)
+	}
+}
+
+// TestRequestVerifiers: Token and IPAllowlist decide without the body,
+// and All and Any of them do; a combination holding a verifier that needs
+// the body does not claim to.
+func TestRequestVerifiers(t *testing.T) {
+	t.Parallel()
+	allow := &smsgw24.IPAllowlist{Allow: mustPrefixes(t, "203.0.113.7")}
+	token := smsgw24.Token("rv-secret")
+	sw := &smsgw24.StandardWebhooks{Secrets: []string{vecSecret}}
+	fn := smsgw24.VerifierFunc(func(*http.Request, []byte) error { return nil })
+	tests := []struct {
+		name string
+		v    smsgw24.Verifier
+		want bool
+	}{
+		{"Token", token, true},
+		{"IPAllowlist", allow, true},
+		{"All(IPAllowlist, Token)", smsgw24.All(allow, token), true},
+		{"Any(Token, IPAllowlist)", smsgw24.Any(token, allow), true},
+		{"All(All(IPAllowlist), Any(Token))", smsgw24.All(smsgw24.All(allow), smsgw24.Any(token)), true},
+		{"StandardWebhooks", sw, false},
+		{"VerifierFunc", fn, false},
+		{"All(Token, StandardWebhooks)", smsgw24.All(token, sw), false},
+		{"Any(Token, StandardWebhooks)", smsgw24.Any(token, sw), false},
+		{"All(Token, VerifierFunc)", smsgw24.All(token, fn), false},
+		{"All(Token, nil)", smsgw24.All(token, nil), false},
+	}
+	for _, tc := range tests {
+		_, ok := tc.v.(smsgw24.RequestVerifier)
+		assert.Equal(t, tc.want, ok, tc.name)
+	}
+
+	// VerifyRequest decides as Verify does.
+	r := newRequest("/hook?token=rv-secret", nil)
+	r.RemoteAddr = "203.0.113.7:1234"
+	both := smsgw24.All(allow, token).(smsgw24.RequestVerifier)
+	require.NoError(t, both.VerifyRequest(r))
+	require.NoError(t, both.Verify(r, nil))
+	r.RemoteAddr = "203.0.113.8:1234"
+	requireClass(t, both.VerifyRequest(r), smsgw24.ErrIPNotAllowed, false)
+	either := smsgw24.Any(allow, token).(smsgw24.RequestVerifier)
+	require.NoError(t, either.VerifyRequest(r))
+	r = newRequest("/hook?token=guess", nil)
+	r.RemoteAddr = "203.0.113.8:1234"
+	requireClass(t, either.VerifyRequest(r), smsgw24.ErrIPNotAllowed, false)
+	requireClass(t, smsgw24.All().(smsgw24.RequestVerifier).VerifyRequest(r), smsgw24.ErrNotConfigured, false)
+}
+
 func TestTokenFailsClosed(t *testing.T) {
 	t.Parallel()
 	for name, v := range map[string]smsgw24.Verifier{
@@ -641,32 +732,44 @@ func FuzzStandardWebhooks(f *testing.F) {
 	})
 }
 
-// FuzzTokenQuery holds Token to url.ParseQuery: whatever the query, a
-// request is accepted exactly when one of the token parameters that
-// url.ParseQuery decodes is a secret, and answered ErrNoToken exactly when
-// it decodes none that is not empty.
+// FuzzTokenQuery: whatever the query, a request is accepted exactly when
+// one of its first 8 token parameters is a secret, decoded as
+// url.ParseQuery decodes it (url.QueryUnescape) or as it stands in the
+// query (a secret pasted unescaped); and answered ErrNoToken exactly when
+// the query has no token parameter that is not empty.
 func FuzzTokenQuery(f *testing.F) {
-	const secret = "fuzz-secret-7d2b0a"
+	const (
+		secret     = "fuzz-secret-7d2b0a"
+		plusSecret = "Zm9v+YmFy/%41=="
+	)
 	for _, q := range []string{
 		"token=" + secret, "token=old", "a=1&token=" + secret + "&b=2", "token=&token=" + secret,
 		"tok%65n=" + secret, "token=fuzz%2Dsecret-7d2b0a", "token=" + secret + ";x=1", "token=%zz&token=" + secret,
 		"token=a+b", "token", "=token&token==", strings.Repeat("a=1&", 70) + "token=" + secret,
+		"token=" + plusSecret, "token=" + url.QueryEscape(plusSecret), "token=Zm9v%2BYmFy/%41==", "tok%65n=" + plusSecret,
+		strings.Repeat("token=x&", 7) + "token=" + secret, strings.Repeat("token=x&", 8) + "token=" + secret,
 	} {
 		f.Add(q)
 	}
-	v := smsgw24.Token(secret)
+	v := smsgw24.Token(secret, plusSecret)
 	f.Fuzz(func(t *testing.T, rawQuery string) {
 		r := newRequest("/hook", nil)
 		r.URL.RawQuery = rawQuery
 		err := v.Verify(r, nil)
 
-		values, _ := url.ParseQuery(rawQuery)
-		presented, match := false, false
-		for _, tok := range values["token"] {
-			if tok != "" {
-				presented = true
-				match = match || tok == secret
+		isSecret := func(tok string) bool { return tok == secret || tok == plusSecret }
+		presented, match, tokens := false, false, 0
+		for pair := range strings.SplitSeq(rawQuery, "&") {
+			name, value, _ := strings.Cut(pair, "=")
+			if decoded, err := url.QueryUnescape(name); (name != "token" && (err != nil || decoded != "token")) || value == "" {
+				continue
 			}
+			presented = true
+			if tokens++; tokens > 8 {
+				break
+			}
+			decoded, err := url.QueryUnescape(value)
+			match = match || isSecret(value) || err == nil && isSecret(decoded)
 		}
 		switch {
 		case match:

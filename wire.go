@@ -1,7 +1,9 @@
 // wire.go turns the bytes of a webhook body into a flat list of raw fields:
-// a small JSON scanner for the gateway's flat objects, a form decoder, a
-// multipart reader, and the reader of every date format seen on the wire.
-// It knows nothing of events; payload.go gives the fields their meaning.
+// a small JSON scanner for the gateway's flat objects (and for JSON encoded
+// twice), a form decoder, a multipart reader, the sniffing that tells them
+// apart from the body rather than the header, and the readers of every date
+// format and number form seen on the wire. It knows nothing of events;
+// payload.go gives the fields their meaning.
 
 package smsgw24
 
@@ -12,9 +14,10 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"strconv"
+	"net/textproto"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -53,8 +56,9 @@ const (
 
 // wireState is the reusable working memory of one Parse call.
 type wireState struct {
-	fields  []rawField
-	scratch []byte // decoded strings with escapes point in here
+	fields      []rawField
+	scratch     []byte // decoded strings with escapes point in here
+	zoneLookups int    // zone names looked up in the system's database for this body
 }
 
 var wireStates = sync.Pool{New: func() any {
@@ -70,6 +74,7 @@ func putWireState(st *wireState) {
 	clear(st.fields[:cap(st.fields)]) // drop references to the body
 	st.fields = st.fields[:0]
 	st.scratch = st.scratch[:0]
+	st.zoneLookups = 0
 	wireStates.Put(st)
 }
 
@@ -154,6 +159,40 @@ func (st *wireState) jsonEnd(data []byte, i int) error {
 		return syntaxError(data, i, "want nothing after the object")
 	}
 	return nil
+}
+
+// scanJSONBody reads a JSON body: one object, or one JSON string whose text
+// is that object, as senders post it that encode an object they already
+// encoded (PHP json_encode handed to Guzzle's 'json' option, Python's
+// json.dumps handed to requests' json=). Offsets in the errors about such
+// an object count in the decoded text.
+func (st *wireState) scanJSONBody(data []byte) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '"' {
+		return st.scanJSON(data)
+	}
+	text, _, end, err := st.readString(data, i)
+	if err != nil {
+		return err
+	}
+	if err := st.jsonEnd(data, end); err != nil {
+		return err
+	}
+	if j := skipSpace(text, 0); j >= len(text) || text[j] != '{' {
+		return syntaxError(data, i, "want an object")
+	}
+	return st.scanJSON(text)
+}
+
+// isJSONString reports whether the body is one JSON string, and nothing
+// else but space.
+func isJSONString(body []byte) bool {
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '"' {
+		return false
+	}
+	end, err := skipString(body, i)
+	return err == nil && skipSpace(body, end) == len(body)
 }
 
 // readValue reads the JSON value at data[i] into f and returns the offset
@@ -490,8 +529,15 @@ func unhex(s []byte, i int) int {
 	return -1
 }
 
-// scanMultipart reads a multipart/form-data body. File parts are skipped:
-// the gateway sends none.
+// maxFilePartBytes is the largest part sent as a file that is read as a
+// value: a WhatsApp text of 65 536 characters is at most 256 KiB of UTF-8.
+const maxFilePartBytes = 256 << 10
+
+// scanMultipart reads a multipart body. A part counts when its
+// Content-Disposition (form-data, or attachment or inline as some clients
+// write it) names it; a part sent as a file (Python requests' files=)
+// counts when it is small UTF-8 text, and is skipped otherwise. The errors
+// name the part and its offset, never a line of the body.
 func (st *wireState) scanMultipart(data []byte, boundary string) error {
 	if boundary == "" {
 		return fmt.Errorf("%w: multipart body without a boundary", ErrMalformedBody)
@@ -504,24 +550,136 @@ func (st *wireState) scanMultipart(data []byte, boundary string) error {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			if n == 0 {
-				return fmt.Errorf("%w: multipart body has no part with the boundary its Content-Type names", ErrMalformedBody)
+				return fmt.Errorf("%w: multipart body has no part with its boundary", ErrMalformedBody)
 			}
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%w: multipart: %v", ErrMalformedBody, err)
+			return multipartError(data, boundary, n, err)
 		}
-		if part.FormName() == "" || part.FileName() != "" {
+		name, file := partName(part.Header)
+		if name == "" {
 			continue
 		}
-		value, err := io.ReadAll(part)
-		if err != nil {
-			return fmt.Errorf("%w: multipart: %v", ErrMalformedBody, err)
+		var value []byte
+		if file {
+			value, err = io.ReadAll(io.LimitReader(part, maxFilePartBytes+1))
+		} else {
+			value, err = io.ReadAll(part)
 		}
-		if err := st.add(rawField{name: []byte(part.FormName()), value: value, kind: kindString}); err != nil {
+		if err != nil {
+			return multipartError(data, boundary, n, err)
+		}
+		if file && (len(value) > maxFilePartBytes || !isText(value)) {
+			continue // a file indeed; the gateway sends none
+		}
+		if err := st.add(rawField{name: []byte(name), value: value, kind: kindString}); err != nil {
 			return err
 		}
 	}
+}
+
+// partName reads the name a part's Content-Disposition gives it, and
+// whether the part was sent as a file.
+func partName(header textproto.MIMEHeader) (name string, file bool) {
+	disposition, params, err := mime.ParseMediaType(header.Get("Content-Disposition"))
+	if err != nil {
+		return "", false
+	}
+	switch disposition {
+	case "form-data", "attachment", "inline":
+	default:
+		return "", false
+	}
+	_, file = params["filename"]
+	return params["name"], file
+}
+
+// isText reports whether a file part's content is text: valid UTF-8
+// without control characters other than tab, line feed and carriage return.
+func isText(value []byte) bool {
+	for _, c := range value {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.Valid(value)
+}
+
+// multipartError describes a part that cannot be read by its number and the
+// offset of its delimiter. The reader's own errors quote lines of the body,
+// which must not reach an answer or a log.
+func multipartError(data []byte, boundary string, n int, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: multipart body ends too early, in part %d", ErrMalformedBody, n+1)
+	}
+	return fmt.Errorf("%w: multipart part %d at byte %d cannot be read", ErrMalformedBody, n+1, delimiterOffset(data, boundary, n))
+}
+
+// delimiterOffset finds the n-th (from 0) delimiter line "--boundary" of a
+// multipart body, or returns the body's length.
+func delimiterOffset(data []byte, boundary string, n int) int {
+	delim := "--" + boundary
+	for off := 0; off < len(data); {
+		i := bytes.Index(data[off:], []byte(delim))
+		if i < 0 {
+			break
+		}
+		at := off + i
+		if at == 0 || data[at-1] == '\n' {
+			if n == 0 {
+				return at
+			}
+			n--
+		}
+		off = at + len(delim)
+	}
+	return len(data)
+}
+
+// multipartBoundary reads the boundary a multipart body opens with: its
+// first line is "--boundary" and a part's header follows it. ok is false
+// for any other body.
+func multipartBoundary(body []byte) (boundary string, ok bool) {
+	i := skipSpace(body, 0)
+	if len(body)-i < 3 || body[i] != '-' || body[i+1] != '-' {
+		return "", false
+	}
+	line, rest, found := bytes.Cut(body[i+2:], []byte{'\n'})
+	if !found {
+		return "", false
+	}
+	line = bytes.TrimRight(line, " \t\r") // transport padding (RFC 2046)
+	if len(line) == 0 || len(line) > 70 {
+		return "", false
+	}
+	for _, c := range line {
+		if !isBoundaryChar(c) {
+			return "", false
+		}
+	}
+	// A header line: a name of visible characters, then a colon.
+	header, _, _ := bytes.Cut(rest, []byte{'\n'})
+	colon := bytes.IndexByte(header, ':')
+	if colon <= 0 {
+		return "", false
+	}
+	for _, c := range header[:colon] {
+		if c <= ' ' || c >= 0x7f {
+			return "", false
+		}
+	}
+	return string(line), true
+}
+
+// isBoundaryChar reports whether c may appear in a multipart boundary
+// (RFC 2046 bchars).
+func isBoundaryChar(c byte) bool {
+	switch {
+	case c >= '0' && c <= '9', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		return true
+	}
+	return strings.IndexByte("'()+_,-./:=? ", c) >= 0
 }
 
 // bodyFormat is how Parse reads a body.
@@ -533,12 +691,29 @@ const (
 	formatMultipart
 )
 
-// sniffFormat decides how to read a body. The body wins over the header: a
-// body that starts with '{' or '[' is JSON whatever the header says, and a
-// form body under a JSON header is read as a form.
+// sniffFormat decides how to read a body. The body wins over the header:
+//
+//   - a body that starts with '{' or '[', or is one JSON string (JSON
+//     encoded twice), is JSON whatever the header says;
+//   - a body whose first line is a multipart delimiter ("--boundary") is
+//     multipart under any header, with that boundary;
+//   - a form body under a JSON header is read as a form, and so is a body
+//     under any other header (text/plain, application/octet-stream) that
+//     parses as a form.
 func sniffFormat(contentType string, body []byte) (bodyFormat, string, error) {
-	if i := skipSpace(body, 0); i < len(body) && (body[i] == '{' || body[i] == '[') {
-		return formatJSON, "", nil
+	if i := skipSpace(body, 0); i < len(body) {
+		switch body[i] {
+		case '{', '[':
+			return formatJSON, "", nil
+		case '"':
+			if isJSONString(body) {
+				return formatJSON, "", nil
+			}
+		case '-':
+			if boundary, ok := multipartBoundary(body); ok {
+				return formatMultipart, boundary, nil
+			}
+		}
 	}
 	if contentType == "" {
 		return formatForm, "", nil
@@ -572,25 +747,117 @@ func sniffFormat(contentType string, body []byte) (bodyFormat, string, error) {
 			return formatForm, "", nil
 		}
 		return formatJSON, "", nil
+	case isForm(body):
+		return formatForm, "", nil
 	}
-	return 0, "", fmt.Errorf("%w: %s, and the body is not JSON", ErrUnsupportedMediaType, mediaType)
+	return 0, "", fmt.Errorf("%w: %s, and the body is neither JSON nor a form", ErrUnsupportedMediaType, mediaType)
 }
+
+// isForm reports whether a body parses as a form: name=value pairs joined
+// by '&', each name free of space and control characters, no value with a
+// control character, and at least one pair.
+func isForm(body []byte) bool {
+	body = bytes.TrimRight(body, " \t\r\n")
+	pairs := 0
+	for len(body) > 0 {
+		var pair []byte
+		pair, body, _ = bytes.Cut(body, []byte{'&'})
+		if len(pair) == 0 {
+			continue
+		}
+		name, value, ok := bytes.Cut(pair, []byte{'='})
+		if !ok || len(name) == 0 {
+			return false
+		}
+		for _, c := range name {
+			if c <= ' ' || c == 0x7f {
+				return false
+			}
+		}
+		for _, c := range value {
+			if c < ' ' || c == 0x7f {
+				return false
+			}
+		}
+		pairs++
+	}
+	return pairs > 0
+}
+
+// Bounds of the zone names that PHP DateTime objects carry.
+const (
+	// maxZoneCache is how many zones stay loaded: the time zone database
+	// holds about 600, and a gateway's phones use a few.
+	maxZoneCache = 512
+	// maxZoneLookups is how many names one body may look up in the
+	// system's time zone database, found or not.
+	maxZoneLookups = 4
+	// maxZoneName is the longest zone name looked up; the longest in the
+	// database, America/Argentina/ComodRivadavia, has 32 bytes.
+	maxZoneName = 64
+)
 
 // zoneCache keeps the locations that PHP DateTime objects named, so that
-// each is loaded from the system's time zone database once.
-var zoneCache sync.Map // string → *time.Location
+// each is loaded from the system's time zone database once. It holds at
+// most maxZoneCache canonical names.
+var (
+	zoneCache     sync.Map // string → *time.Location
+	zoneCacheSize atomic.Int64
+)
 
-func loadZone(name string) (*time.Location, bool) {
-	if loc, ok := zoneCache.Load(name); ok {
-		return loc.(*time.Location), true
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" || name == "Local" {
+// loadZone finds the location a zone name names. Only a name spelled as
+// the database spells its zones is looked up (see canonicalZoneName), and
+// at most maxZoneLookups names per body, so that no body can fill memory
+// with spellings of one zone or cost many searches of the file system.
+func (st *wireState) loadZone(name []byte) (*time.Location, bool) {
+	if !canonicalZoneName(name) {
 		return nil, false
 	}
-	zoneCache.Store(name, loc)
+	key := string(name)
+	if loc, ok := zoneCache.Load(key); ok {
+		return loc.(*time.Location), true
+	}
+	if key == "Local" || st.zoneLookups >= maxZoneLookups {
+		return nil, false
+	}
+	st.zoneLookups++
+	loc, err := time.LoadLocation(key)
+	if err != nil {
+		return nil, false
+	}
+	if zoneCacheSize.Add(1) > maxZoneCache {
+		zoneCacheSize.Add(-1)
+	} else if _, loaded := zoneCache.LoadOrStore(key, loc); loaded {
+		zoneCacheSize.Add(-1)
+	}
 	return loc, true
 }
+
+// canonicalZoneName reports whether name is spelled as the time zone
+// database spells its zones: segments of letters, digits, '_', '-' and '+'
+// joined by single slashes, the first starting with a letter ("UTC",
+// "Europe/Berlin", "Etc/GMT+2", "America/Port-au-Prince"). Other spellings
+// of a zone, such as "Europe//Berlin" or "./Europe/Berlin", may name the
+// same file but are not looked up.
+func canonicalZoneName(name []byte) bool {
+	if len(name) == 0 || len(name) > maxZoneName || !isLetter(name[0]) {
+		return false
+	}
+	for i, c := range name {
+		switch {
+		case isLetter(c), c >= '0' && c <= '9', c == '_', c == '-', c == '+':
+		case c == '/':
+			if i+1 == len(name) || name[i+1] == '/' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // readDate reads a date in any of the formats seen on the wire:
 //
@@ -649,16 +916,18 @@ func (st *wireState) readPHPDate(obj []byte, loc *time.Location) (time.Time, boo
 		case "date":
 			date = f.value
 		case "timezone":
-			zone = bytes.TrimSpace(f.value)
+			zone = f.value
 		}
 	}
 	if date == nil {
 		return time.Time{}, false
 	}
-	if len(zone) > 0 {
-		if off, ok := parseOffset(zone); ok {
+	if z := bytes.TrimSpace(zone); len(z) > 0 {
+		if off, ok := parseOffset(z); ok {
 			loc = time.FixedZone("", off)
-		} else if l, ok := loadZone(string(zone)); ok {
+		} else if off, ok := offsetDigits(z); ok && zone[0] == ' ' && len(z) >= 4 {
+			loc = time.FixedZone("", off) // "+02:00" whose '+' a form turned into a space
+		} else if l, ok := st.loadZone(z); ok {
 			loc = l
 		} else {
 			return time.Time{}, false // a zone we cannot place would give a wrong instant
@@ -725,11 +994,16 @@ func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
 				rest = rest[n:]
 			}
 		}
+		spaced := len(rest) > 0 && rest[0] == ' '
 		rest = bytes.TrimLeft(rest, " ")
 		if len(rest) > 0 {
 			if len(rest) == 3 && string(rest) == "UTC" || len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z') {
 				loc = time.UTC
 			} else if off, ok := parseOffset(rest); ok {
+				loc = time.FixedZone("", off)
+			} else if off, ok := offsetDigits(rest); ok && spaced && len(rest) >= 4 {
+				// "+02:00" whose '+' a form turned into a space, as
+				// "2025-06-02T14:10:11+02:00" sent unescaped arrives.
 				loc = time.FixedZone("", off)
 			} else {
 				return time.Time{}, false
@@ -745,30 +1019,37 @@ func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
 
 // parseOffset reads a zone offset: +02:00, +0200, +02 or -05:30.
 func parseOffset(v []byte) (int, bool) {
-	if len(v) < 3 || (v[0] != '+' && v[0] != '-') {
+	if len(v) == 0 || (v[0] != '+' && v[0] != '-') {
 		return 0, false
 	}
-	hours, ok := digitsAt(v, 1, 2)
+	off, ok := offsetDigits(v[1:])
+	if v[0] == '-' {
+		off = -off
+	}
+	return off, ok
+}
+
+// offsetDigits reads the hours and minutes of a zone offset without its
+// sign, in seconds: 02:00, 0200 or 02.
+func offsetDigits(v []byte) (int, bool) {
+	hours, ok := digitsAt(v, 0, 2)
 	minutes := 0
-	switch rest := v[3:]; {
+	switch rest := v[min(2, len(v)):]; {
+	case !ok:
 	case len(rest) == 0:
 	case len(rest) == 3 && rest[0] == ':':
 		m, ok2 := digitsAt(rest, 1, 2)
-		minutes, ok = m, ok && ok2
+		minutes, ok = m, ok2
 	case len(rest) == 2:
 		m, ok2 := digitsAt(rest, 0, 2)
-		minutes, ok = m, ok && ok2
+		minutes, ok = m, ok2
 	default:
 		return 0, false
 	}
 	if !ok || hours > 14 || minutes > 59 {
 		return 0, false
 	}
-	off := (hours*60 + minutes) * 60
-	if v[0] == '-' {
-		off = -off
-	}
-	return off, true
+	return (hours*60 + minutes) * 60, true
 }
 
 func digitsAt(v []byte, i, n int) (int, bool) {
@@ -833,23 +1114,88 @@ func parseWhole(v []byte) (int64, bool) {
 	return 0, false
 }
 
-// parseWholeFloat reads a whole number written as "12.0" or "1e3". Beyond
-// 2^53 a float no longer holds every whole number, so one that large counts
-// only when written with zeros after the point, which are read exactly.
+// parseWholeFloat reads a whole number written with a decimal point or an
+// exponent: "12.0", "1e3", "4.2e1". It works on the decimal text, never
+// through a float, which would take 0.99999999999999999 for 1 and
+// 3281467.0000000001 for 3281467: a number counts only when every digit
+// after its point, the exponent applied, is zero.
 func parseWholeFloat(v []byte) (int64, bool) {
-	for _, c := range v {
-		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-			return 0, false // not a number at all: spare ParseFloat its error
-		}
+	neg := false
+	if len(v) > 0 && (v[0] == '+' || v[0] == '-') {
+		neg, v = v[0] == '-', v[1:]
 	}
-	if whole, frac, ok := bytes.Cut(v, []byte{'.'}); ok && len(frac) > 0 && len(bytes.Trim(frac, "0")) == 0 && len(whole) > 0 {
-		if n, ok := parseWhole(whole); ok {
-			return n, true
-		}
+	mantissa, exponent, hasExponent := bytes.Cut(v, []byte{'e'})
+	if !hasExponent {
+		mantissa, exponent, hasExponent = bytes.Cut(v, []byte{'E'})
 	}
-	f, err := strconv.ParseFloat(string(v), 64)
-	if err != nil || f != float64(int64(f)) || f >= 1<<53 || f <= -(1<<53) {
+	whole, frac, _ := bytes.Cut(mantissa, []byte{'.'})
+	if len(whole)+len(frac) == 0 || !allDigits(whole) || !allDigits(frac) {
 		return 0, false
 	}
-	return int64(f), true
+	exp := 0
+	if hasExponent {
+		expNeg := len(exponent) > 0 && exponent[0] == '-'
+		if len(exponent) > 0 && (exponent[0] == '+' || exponent[0] == '-') {
+			exponent = exponent[1:]
+		}
+		if len(exponent) == 0 || !allDigits(exponent) {
+			return 0, false
+		}
+		for _, c := range exponent {
+			// Beyond the digits of any body, a larger exponent changes
+			// nothing; the bound keeps exp within an int of 32 bits.
+			if exp = exp*10 + int(c-'0'); exp > 100_000_000 {
+				break
+			}
+		}
+		if expNeg {
+			exp = -exp
+		}
+	}
+	// The digits are whole followed by frac; the point stands after the
+	// first point of them (before the first, or beyond the last, if need be).
+	point := len(whole) + exp
+	limit := uint64(1<<63 - 1)
+	if neg {
+		limit = 1 << 63
+	}
+	var n uint64
+	for k := range len(whole) + len(frac) {
+		var c byte
+		if k < len(whole) {
+			c = whole[k]
+		} else {
+			c = frac[k-len(whole)]
+		}
+		d := uint64(c - '0')
+		if k >= point {
+			if d != 0 {
+				return 0, false // a digit after the point: not whole
+			}
+			continue
+		}
+		if n > (limit-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	for k := len(whole) + len(frac); k < point && n != 0; k++ {
+		if n > limit/10 {
+			return 0, false
+		}
+		n *= 10
+	}
+	if neg {
+		return -int64(n), true // n = 1<<63 wraps to the smallest int64, as wanted
+	}
+	return int64(n), true
+}
+
+func allDigits(v []byte) bool {
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

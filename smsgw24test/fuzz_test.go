@@ -1,5 +1,6 @@
 // fuzz_test.go fuzzes Encode: once an event has been through Parse, every
-// encoding of it decodes back to the same event.
+// encoding of it decodes back to the same event, its dates written in a
+// phone's zone too.
 
 package smsgw24test
 
@@ -15,6 +16,19 @@ func FuzzEncodeRoundTrip(f *testing.F) {
 	f.Add(int64(3281467), "+4915112345678", "SMS has been Delivered", int64(1710754887), 2, "", "status", int64(4))
 	f.Add(int64(9911223), " 5511987654321", "", int64(0), 3, "", "image", int64(0))
 	f.Add(int64(1), "MTN", "a=b&c+d%20", int64(-1), -1, "x\x00y", "text", int64(0))
+	// Instants in the hour repeated when clocks go back, in the zones below.
+	f.Add(int64(2), "+4915112345678", "", int64(1761438600), 0, "", "text", int64(0))
+	f.Add(int64(3), "+4915112345678", "", int64(1761442200), 0, "", "status", int64(6))
+	f.Add(int64(4), "+12125550123", "", int64(1762060500), 0, "", "image", int64(0))
+	f.Add(int64(5), "+61255501234", "", int64(1743866100), 0, "", "text", int64(0))
+	var zones []*time.Location
+	for _, name := range []string{"Europe/Berlin", "America/New_York", "Australia/Lord_Howe"} {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		zones = append(zones, loc)
+	}
 	f.Fuzz(func(t *testing.T, id int64, address, body string, unix int64, channel int, device, kind string, status int64) {
 		if id <= 0 {
 			return
@@ -53,6 +67,16 @@ func FuzzEncodeRoundTrip(f *testing.F) {
 			}
 			if !equalEvents(want, got) {
 				t.Fatalf("%s: %#v\nbecame %#v\n%s", enc.name, want, got, data)
+			}
+		}
+		for _, loc := range zones {
+			contentType, data := Encode(first, RequestOptions{Location: loc})
+			got, err := (&smsgw24.Decoder{Location: loc}).Parse(contentType, data)
+			if err != nil {
+				t.Fatalf("in %s: %v\n%s", loc, err, data)
+			}
+			if !equalEvents(first, got) {
+				t.Fatalf("in %s: %#v\nbecame %#v\n%s", loc, first, got, data)
 			}
 		}
 	})

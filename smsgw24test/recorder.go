@@ -1,13 +1,17 @@
 // recorder.go holds Recorder, which mounts a smsgw24.Handler and keeps the
-// events its callbacks accepted, for a test to assert on.
+// events its callbacks accepted, for a test to assert on, and sends the
+// Handler's log to the test's log.
 
 package smsgw24test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"testing"
 
 	"github.com/go-smsgw24/smsgw24"
 )
@@ -31,12 +35,23 @@ type Recorder struct {
 // callbacks also record what they accept; h itself is not changed. A nil
 // h, or one without any callback, accepts and records every event it
 // decodes and verifies: a receiver that only listens.
-func NewRecorder(h *smsgw24.Handler) *Recorder {
+//
+// Given the test's t, and h without a Logger, the Handler logs to the
+// test's log (as t.Log does, shown for a failed test or with go test -v),
+// at debug level, instead of to slog.Default: a rejection the test expects
+// prints nothing in a passing run. Records logged after the test ended are
+// dropped. Without t, the Handler logs as h says.
+//
+//	rec := smsgw24test.NewRecorder(&smsgw24.Handler{OnText: save}, t)
+func NewRecorder(h *smsgw24.Handler, t ...testing.TB) *Recorder {
 	r := &Recorder{}
 	if h != nil {
 		r.handler = *h
 	}
 	c := &r.handler
+	if c.Logger == nil && len(t) > 0 && t[0] != nil {
+		c.Logger = testLogger(t[0])
+	}
 	if c.OnStatus == nil && c.OnText == nil && c.OnImage == nil && c.OnEvent == nil {
 		c.OnEvent = func(context.Context, smsgw24.Event) error { return nil }
 	}
@@ -108,4 +123,36 @@ func (r *Recorder) Reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = nil
+}
+
+// testLogger returns a logger that writes text records, debug level and
+// up, to t's output until t's test ends.
+func testLogger(t testing.TB) *slog.Logger {
+	w := &testOutput{out: t.Output()}
+	t.Cleanup(w.close)
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// testOutput writes to a test's output until closed, and drops what comes
+// after: a test's output must not be written once the test has ended, and
+// a server may still answer a request then.
+type testOutput struct {
+	mu     sync.Mutex
+	out    io.Writer
+	closed bool
+}
+
+func (w *testOutput) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return len(p), nil
+	}
+	return w.out.Write(p)
+}
+
+func (w *testOutput) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closed = true
 }

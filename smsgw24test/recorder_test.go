@@ -7,6 +7,8 @@ package smsgw24test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -129,4 +131,82 @@ func countPrefix(prefix string) int {
 		}
 	}
 	return n
+}
+
+// capturingTB is a test's t whose output is kept for the assertions.
+type capturingTB struct {
+	testing.TB
+	out *strings.Builder
+}
+
+func (c capturingTB) Output() io.Writer { return c.out }
+
+// useDefaultLogger makes slog.Default write to a buffer until the test ends.
+func useDefaultLogger(t *testing.T) *strings.Builder {
+	var buf strings.Builder
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	t.Cleanup(func() { slog.SetDefault(prev) })
+	return &buf
+}
+
+// TestRecorderLogsToTheTest: given t, the Handler's log goes to the
+// test's output, its handled events too; nothing goes to slog.Default
+// (stderr). A Logger the Handler has is kept, and without t the log goes
+// where it went.
+func TestRecorderLogsToTheTest(t *testing.T) {
+	defaultLog := useDefaultLogger(t)
+	testLog := &strings.Builder{}
+	h := &smsgw24.Handler{
+		OnStatus: func(context.Context, *smsgw24.StatusUpdate) error { return nil },
+		Verifier: smsgw24.Token("s3cret"),
+	}
+	rec := NewRecorder(h, capturingTB{t, testLog})
+	assert.Equal(t, http.StatusForbidden, rec.Serve(NewFixtureRequest("status_v1_json", RequestOptions{Token: "guess"})).Code)
+	assert.Equal(t, http.StatusOK, rec.Serve(NewFixtureRequest("status_v1_json", RequestOptions{Token: "s3cret"})).Code)
+
+	lines := strings.Split(strings.TrimSuffix(testLog.String(), "\n"), "\n")
+	require.Len(t, lines, 2, testLog.String())
+	assert.Contains(t, lines[0], `level=WARN msg="webhook rejected" http_status=403 error="smsgw24: token rejected"`)
+	assert.Contains(t, lines[1], `level=DEBUG msg="webhook handled" kind=status sms_id=3281467`)
+	assert.NotContains(t, testLog.String(), "s3cret")
+	assert.Empty(t, defaultLog.String(), "nothing on slog.Default")
+	assert.Nil(t, h.Logger, "the Handler given is not changed")
+
+	// A Logger of the Handler's own is kept.
+	var own strings.Builder
+	h.Logger = slog.New(slog.NewTextHandler(&own, nil))
+	testLog.Reset()
+	assert.Equal(t, http.StatusUnauthorized, NewRecorder(h, capturingTB{t, testLog}).Serve(NewFixtureRequest("status_v1_json", RequestOptions{})).Code)
+	assert.Contains(t, own.String(), "http_status=401")
+	assert.Empty(t, testLog.String())
+
+	// Without t, the log goes where it went before.
+	h.Logger = nil
+	assert.Equal(t, http.StatusUnauthorized, NewRecorder(h).Serve(NewFixtureRequest("status_v1_json", RequestOptions{})).Code)
+	assert.Contains(t, defaultLog.String(), "http_status=401")
+	assert.Empty(t, testLog.String())
+}
+
+// TestRecorderLogAfterTheTest: records that come after the test ended
+// are dropped rather than written to its output.
+func TestRecorderLogAfterTheTest(t *testing.T) {
+	var out strings.Builder
+	w := &testOutput{out: &out}
+	_, err := w.Write([]byte("before\n"))
+	require.NoError(t, err)
+	w.close()
+	n, err := w.Write([]byte("after\n"))
+	require.NoError(t, err)
+	assert.Equal(t, 6, n)
+	assert.Equal(t, "before\n", out.String())
+
+	// And through a Recorder whose test has ended.
+	var rec *Recorder
+	var inner strings.Builder
+	t.Run("ends", func(t *testing.T) {
+		rec = NewRecorder(&smsgw24.Handler{Verifier: smsgw24.Token("s3cret")}, capturingTB{t, &inner})
+	})
+	assert.Equal(t, http.StatusUnauthorized, rec.Serve(NewFixtureRequest("status_v1_json", RequestOptions{})).Code)
+	assert.Empty(t, inner.String())
 }

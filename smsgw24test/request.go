@@ -70,6 +70,11 @@ type RequestOptions struct {
 	// nil means UTC, which is where a Handler without a Location reads
 	// them. Set it to the Handler's Location for the dates to read back as
 	// the same instants.
+	//
+	// A local time that names two instants, in the hour repeated when the
+	// clocks go back, is written with its offset
+	// ("2025-10-26 02:30:00+01:00"), so that it reads back as the same
+	// instant as well.
 	Location *time.Location
 }
 
@@ -193,7 +198,7 @@ func eventFields(ev smsgw24.Event, opts RequestOptions) []field {
 		typed[f.name] = true
 		if first {
 			if t, ok := dates[f.name]; ok && !t.IsZero() {
-				f.value, _ = json.Marshal(t.In(loc).Format(dateLayout))
+				f.value, _ = json.Marshal(formatDate(t, loc))
 			}
 			if opts.Legacy {
 				switch {
@@ -207,6 +212,41 @@ func eventFields(ev smsgw24.Event, opts RequestOptions) []field {
 		out = append(out, f)
 	}
 	return out
+}
+
+// formatDate writes t as the gateway writes dates, in the local time of
+// loc and without a zone; with the offset when that local time is
+// ambiguous.
+func formatDate(t time.Time, loc *time.Location) string {
+	local := t.In(loc)
+	if ambiguous(local) {
+		return local.Format(dateLayout + "-07:00")
+	}
+	return local.Format(dateLayout)
+}
+
+// ambiguous reports whether the local time of t (in t's location) names
+// two instants: t falls in the hour (or however long) that a change to a
+// smaller offset repeats, before the change or after it.
+func ambiguous(t time.Time) bool {
+	_, offset := t.Zone()
+	start, end := t.ZoneBounds()
+	if !start.IsZero() {
+		// After a change back: the first part of this period repeats the
+		// wall clock of the end of the one before.
+		_, before := start.Add(-time.Nanosecond).Zone()
+		if before > offset && t.Sub(start) < time.Duration(before-offset)*time.Second {
+			return true
+		}
+	}
+	if !end.IsZero() {
+		// Before a change back: the last part of this period is repeated.
+		_, after := end.Zone()
+		if after < offset && end.Sub(t) <= time.Duration(offset-after)*time.Second {
+			return true
+		}
+	}
+	return false
 }
 
 // splitObject lists the fields of a flat JSON object in order.

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the tests, wherever they run
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -147,6 +148,63 @@ func TestEncodeLocation(t *testing.T) {
 	rec := NewRecorder(&smsgw24.Handler{Location: sp, Logger: quiet})
 	require.Equal(t, http.StatusOK, rec.Serve(NewRequest(ev, RequestOptions{Location: sp, Form: true})).Code)
 	assert.Equal(t, []*smsgw24.TextMessage{ev}, rec.Texts())
+}
+
+// TestEncodeLocationRepeatedHour: in the hour that the change back from
+// summer time repeats, a local time names two instants; each is written
+// with its offset and reads back as itself, as JSON and as a form. Other
+// times, the skipped hour's neighbours included, are written without a
+// zone.
+func TestEncodeLocationRepeatedHour(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	newYork, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	utc := func(y int, m time.Month, d, h, min, s int) time.Time {
+		return time.Date(y, m, d, h, min, s, 0, time.UTC)
+	}
+	tests := []struct {
+		loc     *time.Location
+		instant time.Time
+		written string
+	}{
+		// Berlin goes back from 03:00 CEST to 02:00 CET at 01:00 UTC on 2025-10-26.
+		{berlin, utc(2025, 10, 25, 23, 59, 59), "2025-10-26 01:59:59"},
+		{berlin, utc(2025, 10, 26, 0, 0, 0), "2025-10-26 02:00:00+02:00"},
+		{berlin, utc(2025, 10, 26, 0, 30, 0), "2025-10-26 02:30:00+02:00"},
+		{berlin, utc(2025, 10, 26, 0, 59, 59), "2025-10-26 02:59:59+02:00"},
+		{berlin, utc(2025, 10, 26, 1, 0, 0), "2025-10-26 02:00:00+01:00"},
+		{berlin, utc(2025, 10, 26, 1, 30, 0), "2025-10-26 02:30:00+01:00"},
+		{berlin, utc(2025, 10, 26, 1, 59, 59), "2025-10-26 02:59:59+01:00"},
+		{berlin, utc(2025, 10, 26, 2, 0, 0), "2025-10-26 03:00:00"},
+		// Forward on 2025-03-30 at 01:00 UTC: 02:00-03:00 never happens, nothing repeats.
+		{berlin, utc(2025, 3, 30, 0, 59, 59), "2025-03-30 01:59:59"},
+		{berlin, utc(2025, 3, 30, 1, 0, 0), "2025-03-30 03:00:00"},
+		{berlin, utc(2025, 6, 2, 12, 10, 11), "2025-06-02 14:10:11"},
+		// New York goes back from 02:00 EDT to 01:00 EST at 06:00 UTC on 2025-11-02.
+		{newYork, utc(2025, 11, 2, 5, 15, 0), "2025-11-02 01:15:00-04:00"},
+		{newYork, utc(2025, 11, 2, 6, 15, 0), "2025-11-02 01:15:00-05:00"},
+		{newYork, utc(2025, 11, 2, 7, 15, 0), "2025-11-02 02:15:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.loc.String()+" "+tt.instant.Format(time.RFC3339), func(t *testing.T) {
+			ev := &smsgw24.TextMessage{SMSID: 1, Address: "+4915112345678", Body: "Hallo", Date: tt.instant, DateSent: tt.instant.Add(-time.Second)}
+			for _, form := range []bool{false, true} {
+				opts := RequestOptions{Location: tt.loc, Form: form}
+				contentType, body := Encode(ev, opts)
+				if !form {
+					assert.Contains(t, string(body), `"date":"`+tt.written+`"`)
+				}
+				got, err := (&smsgw24.Decoder{Location: tt.loc}).Parse(contentType, body)
+				require.NoError(t, err, string(body))
+				assert.Equal(t, ev, got, "form %v: %s", form, body)
+
+				rec := NewRecorder(&smsgw24.Handler{Location: tt.loc, Logger: quiet})
+				require.Equal(t, http.StatusOK, rec.Serve(NewRequest(ev, opts)).Code)
+				assert.Equal(t, []*smsgw24.TextMessage{ev}, rec.Texts())
+			}
+		})
+	}
 }
 
 func TestEncodeBodies(t *testing.T) {

@@ -29,8 +29,10 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 receiver (listen) on a free loopback port, posts it every fixture of
 package smsgw24test as the gateway would, with the receiver's token,
 prints under each what the receiver decoded, then sends three requests the
-receiver must reject, and exits. It exits 0 when every fixture was
-received and every bad request rejected.
+receiver must reject. Last it shows the whole loop: a message sent with
+smsgw24.Client to a local gateway (see gateway -h), whose statuses the
+gateway posts to the receiver. It exits 0 when every fixture was received,
+every bad request rejected and the message delivered.
 `,
 		`  smsgw24 demo
   go run ./cmd/smsgw24 demo       # from a clone of the repository
@@ -122,13 +124,61 @@ received and every bad request rejected.
 		}
 	}
 
-	fmt.Fprintf(stdout, "\n%d of %d fixtures received and decoded, %d of %d bad requests rejected.\n",
-		received, len(fixtures), rejected, len(bad))
-	if received != len(fixtures) || rejected != len(bad) {
+	fmt.Fprintf(stdout, "\nThe whole loop: a message sent with smsgw24.Client to a local gateway\n")
+	fmt.Fprintf(stdout, "(smsgw24 gateway), which posts its statuses to the receiver:\n")
+	looped, err := demoLoop(ctx, withToken, printed, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "smsgw24 demo: the whole loop: %v\n", err)
 		return exitFailed
 	}
-	fmt.Fprintf(stdout, "Next: \"smsgw24 listen -h\" to watch a real device, \"smsgw24 send -h\" to post one fixture.\n")
+
+	fmt.Fprintf(stdout, "\n%d of %d fixtures received and decoded, %d of %d bad requests rejected",
+		received, len(fixtures), rejected, len(bad))
+	if looped {
+		fmt.Fprintf(stdout, ", a sent message delivered.\n")
+	} else {
+		fmt.Fprintf(stdout, ", a sent message NOT seen delivered.\n")
+	}
+	if received != len(fixtures) || rejected != len(bad) || !looped {
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "Next: \"smsgw24 listen -h\" to watch a real device, \"smsgw24 send -h\" to post one fixture,\n")
+	fmt.Fprintf(stdout, "\"smsgw24 gateway -h\" to send messages to a local gateway.\n")
 	return exitOK
+}
+
+// demoLoop sends one message with smsgw24.Client to a local gateway whose
+// status URL is the receiver's, shows what the receiver printed, and
+// reports whether the message ended delivered there.
+func demoLoop(ctx context.Context, receiverURL *url.URL, printed *lockedBuffer, stdout io.Writer) (bool, error) {
+	gw := smsgw24test.NewGateway(smsgw24test.GatewayOptions{StatusURL: receiverURL.String()})
+	defer gw.Close()
+	client := &smsgw24.Client{Token: smsgw24test.DefaultGatewayToken, BaseURL: gw.URL}
+	m := smsgw24.SMS{To: "+4915752982212", Body: "Hello from the demo", DeviceID: smsgw24test.DefaultDeviceID}
+	id, err := client.SendSMS(ctx, m)
+	if err != nil {
+		return false, err
+	}
+	fmt.Fprintf(stdout, "Client.SendSMS to %s → sms_id %d\n", gw.URL+"addsms", id)
+	if err := gw.Wait(ctx); err != nil {
+		return false, err
+	}
+	for _, d := range gw.Deliveries() {
+		fmt.Fprintf(stdout, "gateway: %s\n", deliveryLine(d))
+	}
+	fmt.Fprint(stdout, indent(printed.take()))
+	status, err := client.SMSStatus(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	fmt.Fprintf(stdout, "Client.SMSStatus(%d) → %d %s\n", id, int(status), status)
+	delivered := false
+	for _, d := range gw.Deliveries() {
+		if su, ok := d.Event.(*smsgw24.StatusUpdate); ok && d.OK() && su.Status == smsgw24.StatusDelivered {
+			delivered = true
+		}
+	}
+	return delivered && status == smsgw24.StatusDelivered, nil
 }
 
 // kindOf is the kind of event a fixture holds; its name starts with it.

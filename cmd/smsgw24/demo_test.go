@@ -40,7 +40,16 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, stdout, "a wrong token → 403 Forbidden\n    rejected 403 POST /smsgw24: smsgw24: token rejected\n")
 	assert.Contains(t, stdout, "no token → 401 Unauthorized\n")
 	assert.Contains(t, stdout, "a body without sms_id → 422 Unprocessable Entity\n")
-	assert.Contains(t, stdout, fmt.Sprintf("\n%d of %d fixtures received and decoded, 3 of 3 bad requests rejected.\n", len(smsgw24test.Fixtures()), len(smsgw24test.Fixtures())))
+	assert.Contains(t, stdout, fmt.Sprintf("\n%d of %d fixtures received and decoded, 3 of 3 bad requests rejected, a sent message delivered.\n", len(smsgw24test.Fixtures()), len(smsgw24test.Fixtures())))
+	// The whole loop: the statuses of a message sent with the Client, as
+	// the gateway posted them and as the receiver printed them.
+	_, loop, found := strings.Cut(stdout, "\nThe whole loop:")
+	require.True(t, found)
+	for _, s := range []string{"3 queued", "2 taken_by_phone", "6 sent", "7 delivered"} {
+		assert.Regexp(t, `gateway: status sms_id=\d+ status=`+s+` → POST http://127\.0\.0\.1:\d+/smsgw24\?token=REDACTED \(application/json\) → 200`, loop)
+		assert.Regexp(t, `\n    status sms_id=\d+ device_id=1 channel=sim1 status=`+s+` `, loop)
+	}
+	assert.Regexp(t, `Client\.SMSStatus\(\d+\) → 7 delivered\n`, loop)
 	assert.Contains(t, stdout, `status=7 delivered "Delivered"`)
 }
 

@@ -16,7 +16,7 @@ const defaultAddr = "127.0.0.1:8080"
 
 func listen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCommand("listen",
-		"  smsgw24 listen [-addr host:port] [-token secret] [-json]\n",
+		"  smsgw24 listen [-addr host:port] [-token secret | -insecure] [-json]\n",
 		`Listen receives webhooks as your server would, and prints each one as it
 arrives, decoded: one line per event with its kind, ids, channel, status
 (described in the language of your locale: LC_ALL, LC_MESSAGES or LANG),
@@ -24,6 +24,10 @@ sender and text. A request it rejects is printed with the reason. It
 answers as smsgw24.Handler does: 200 for an event, 401 without the token,
 403 with a wrong one, 4xx for a body it cannot use. Any path is accepted.
 Ctrl-C stops it.
+
+Without -token (or with an empty one, such as an unset variable) it
+accepts every request, and so it refuses to start on an address other
+than loopback unless told -insecure.
 
 The events go to stdout, everything else to stderr. With -json, each line
 of stdout is one JSON object, an event as the library marshals it (the
@@ -42,6 +46,7 @@ that send can post again.
 `)
 	addr := c.fs.String("addr", defaultAddr, "listen on `host:port`; \":8080\" listens on every interface, port 0 on a free port")
 	token := c.fs.String("token", "", "accept only requests that carry this `secret` in the token query parameter\n(or an Authorization: Bearer header); without it every request is accepted")
+	insecure := c.fs.Bool("insecure", false, "without -token, listen on an address other than loopback all the same,\naccepting requests from anyone who reaches it")
 	asJSON := c.fs.Bool("json", false, "print one JSON object per line instead of a readable line")
 	if ok, code := c.parse(args, stdout, stderr); !ok {
 		return code
@@ -50,13 +55,24 @@ that send can post again.
 		return c.fail(stderr, fmt.Sprintf("unexpected argument %q", c.args[0]))
 	}
 
+	r := &receiver{out: stdout, json: *asJSON, lang: localeLanguage(os.Getenv), clock: time.Now}
+	h := r.handler(*token)
+	if err := h.Check(); err != nil {
+		fmt.Fprintf(stderr, "smsgw24 listen: %v\n", err)
+		return exitFailed
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "smsgw24 listen: %v\n", err)
 		return exitFailed
 	}
-	r := &receiver{out: stdout, json: *asJSON, lang: localeLanguage(os.Getenv), clock: time.Now}
-	srv := newServer(r.handler(*token))
+	if *token == "" && !*insecure && !isLoopback(ln.Addr()) {
+		ln.Close()
+		fmt.Fprintf(stderr, "smsgw24 listen: no -token, and %s is not a loopback address: anyone who reaches it could post.\n"+
+			"Set -token (is the variable you passed set?), or pass -insecure to accept every request.\n", ln.Addr())
+		return exitUsage
+	}
+	srv := newServer(h)
 
 	fmt.Fprintf(stderr, "smsgw24 listen: listening on http://%s/ (any path)\n", ln.Addr())
 	if *token == "" {
@@ -73,4 +89,11 @@ that send can post again.
 	events, rejects := r.counts()
 	fmt.Fprintf(stderr, "smsgw24 listen: stopped; events received: %d, requests rejected: %d\n", events, rejects)
 	return exitOK
+}
+
+// isLoopback reports whether a listener's address is a loopback one, which
+// only this machine reaches.
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

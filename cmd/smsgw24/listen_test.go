@@ -9,6 +9,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -201,4 +203,67 @@ func TestSendErrorHidesToken(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, errOut.String(), "smsgw24 send: Post \""+url+"?token=REDACTED\": context canceled")
 	assert.NotContains(t, out.String()+errOut.String(), "s3cret")
+}
+
+// TestListenWithoutTokenOnlyOnLoopback: without a token, or with an empty
+// one (an unset variable), listen refuses an address other than loopback
+// unless told -insecure; on loopback it starts.
+func TestListenWithoutTokenOnlyOnLoopback(t *testing.T) {
+	for _, args := range [][]string{
+		{"listen", "-addr", "0.0.0.0:0"},
+		{"listen", "-addr", ":0", "-token", ""},
+		{"listen", "-addr", "[::]:0", "-json"},
+	} {
+		code, stdout, stderr := runCmd(t, args...)
+		assert.Equal(t, exitUsage, code, "%q", args)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, "-insecure", "%q", args)
+		assert.NotContains(t, stderr, "listening on", "%q", args)
+	}
+
+	for _, args := range [][]string{
+		{"listen", "-addr", "0.0.0.0:0", "-insecure"},
+		{"listen", "-addr", "0.0.0.0:0", "-token", "s3cret"},
+		{"listen", "-addr", "localhost:0"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		stdout, stderr := newSyncBuffer(), newSyncBuffer()
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, args, stdout, stderr) }()
+		stderr.waitFor(t, "the listening address", func(s string) bool { return strings.Contains(s, "listening on") })
+		cancel()
+		assert.Equal(t, exitOK, <-done, "%q: %s", args, stderr)
+	}
+}
+
+// TestSendEscapesTheAnswer: whatever a server answers, send prints it on
+// one line of printable text, control characters escaped as listen
+// escapes them.
+func TestSendEscapesTheAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = w.Write([]byte("\x1b[2J\x1b]0;owned\x07 line1\r\nline2\ttab \u202eevil\xff ünïcødé {\"ok\":false}\n"))
+	}))
+	defer srv.Close()
+	code, stdout, stderr := runCmd(t, "send", "-url", srv.URL, "status_v1_json")
+	assert.Equal(t, exitFailed, code, stderr)
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	require.Len(t, lines, 2, stdout)
+	assert.Equal(t, `418 I'm a teapot \x1b[2J\x1b]0;owned\a line1\r\nline2\ttab \u202eevil\xff ünïcødé {"ok":false}`, lines[1])
+	for _, c := range lines[1] {
+		assert.True(t, c >= ' ' && c != 0x7f, "printed %q", c)
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                          "",
+		`200 OK {"ok":true}`:        `200 OK {"ok":true}`,
+		"Привет, 世界 \\n":            "Привет, 世界 \\n",
+		"a\x00b\x7fc":               `a\x00b\x7fc`,
+		"\u200b\u2066\ufeff":        `\u200b\u2066\ufeff`,
+		"\xc3\x28 \xed\xa0\x80 end": `\xc3( \xed\xa0\x80 end`,
+	} {
+		assert.Equal(t, want, printable(in), "%q", in)
+	}
 }

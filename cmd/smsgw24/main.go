@@ -34,15 +34,19 @@ const (
 
 const usageText = `smsgw24 receives, sends and shows SMSGateway24 webhooks on this machine,
 so that you can test your callbacks and your deployment without pointing
-the gateway at a stranger's request bin.
+the gateway at a stranger's request bin; and runs a local gateway to send
+messages to with smsgw24.Client.
 
 Usage:
   smsgw24 demo                   show the library receiving every fixture, then exit
-  smsgw24 listen [-addr host:port] [-token secret] [-json]
+  smsgw24 listen [-addr host:port] [-token secret | -insecure] [-json]
                                  print each webhook that arrives, decoded
   smsgw24 send [-url URL] [-form] [-token secret] NAME|FILE
                                  post a fixture or a JSON file as the gateway would
   smsgw24 send -list             list the fixtures
+  smsgw24 gateway [-addr host:port] [-token TOKEN] [-status-url URL] [-incoming-url URL]
+                                 run a local SMSGateway24: its REST API, and the status
+                                 webhooks of each message sent to it
 
 Run "smsgw24 COMMAND -h" for what each command does, with an example.
 Start with:
@@ -64,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return send(ctx, rest, stdout, stderr)
 	case "demo":
 		return demo(ctx, rest, stdout, stderr)
+	case "gateway":
+		return gateway(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK

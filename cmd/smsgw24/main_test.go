@@ -30,7 +30,7 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"listen", "send", "demo"} {
+	for _, cmd := range []string{"listen", "send", "demo", "gateway"} {
 		for _, flag := range []string{"-h", "-help", "--help"} {
 			code, stdout, stderr := runCmd(t, cmd, flag)
 			assert.Equal(t, exitOK, code, cmd)
@@ -63,6 +63,13 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"send", "-url", "ftp://example.com/", "status_v1_json"}, "not an http or https URL"},
 		{[]string{"send", "-url", "/relative", "status_v1_json"}, "not an http or https URL"},
 		{[]string{"send", "no_such_fixture"}, `no fixture or file named "no_such_fixture"`},
+		{[]string{"gateway", "extra"}, `unexpected argument "extra"`},
+		{[]string{"gateway", "-wire", "xml"}, `no wire style "xml"`},
+		{[]string{"gateway", "-final", "pending"}, `-final "pending" is not a status`},
+		{[]string{"gateway", "-final", "4"}, `-final "4" is not a status`},
+		{[]string{"gateway", "-status-url", "ftp://example.com/"}, `-status-url: "ftp://example.com/" is not an http or https URL`},
+		{[]string{"gateway", "-incoming-url", "/relative"}, `-incoming-url: "/relative" is not an http or https URL`},
+		{[]string{"gateway", "-token", ""}, `-token must not be empty`},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCmd(t, tt.args...)

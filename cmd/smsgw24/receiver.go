@@ -37,7 +37,8 @@ type receiver struct {
 	reject int // rejects printed
 }
 
-// handler returns the Handler that feeds r; with a token, it verifies it.
+// handler returns the Handler that feeds r; with a token, it verifies it,
+// and without one it accepts every request.
 func (r *receiver) handler(token string) *smsgw24.Handler {
 	h := &smsgw24.Handler{
 		OnEvent: func(_ context.Context, ev smsgw24.Event) error {
@@ -51,9 +52,15 @@ func (r *receiver) handler(token string) *smsgw24.Handler {
 	}
 	if token != "" {
 		h.Verifier = smsgw24.Token(token)
+	} else {
+		h.Verifier = acceptEveryRequest
 	}
 	return h
 }
+
+// acceptEveryRequest is the Verifier without a token: listen allows it on
+// a loopback address, or elsewhere when told -insecure.
+var acceptEveryRequest = smsgw24.VerifierFunc(func(*http.Request, []byte) error { return nil })
 
 // counts returns how many events and rejects were printed.
 func (r *receiver) counts() (events, rejects int) {

@@ -14,8 +14,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-smsgw24/smsgw24"
 	"github.com/go-smsgw24/smsgw24/smsgw24test"
@@ -78,7 +81,7 @@ command line is wrong.
 	fmt.Fprintf(stdout, "POST %s (%s: %s, %d bytes)\n", redact(u), what, shown, len(body))
 	a, err := post(ctx, newClient(), u, contentType, body)
 	if err != nil {
-		fmt.Fprintf(stderr, "smsgw24 send: %v\n", err)
+		fmt.Fprintf(stderr, "smsgw24 send: %s\n", printable(err.Error()))
 		return exitFailed
 	}
 	fmt.Fprintln(stdout, a)
@@ -165,12 +168,43 @@ type answer struct {
 
 func (a answer) ok() bool { return a.code >= 200 && a.code < 300 }
 
+// String returns the answer on one line, as printable text: what a server
+// answers cannot move the cursor or recolour the terminal.
 func (a answer) String() string {
 	if a.body == "" {
-		return a.status
+		return printable(a.status)
 	}
-	return a.status + " " + a.body
+	return printable(a.status + " " + a.body)
 }
+
+// printable returns s with each character that does not print written as
+// a Go escape, as listen writes values: control characters such as
+// newlines and the ESC that starts a terminal's escape sequences ("\x1b"),
+// format characters such as U+202E, which turns text around ("\u202e"),
+// and bytes that are not UTF-8 ("\xff"). Spaces and printable text stay as
+// they are.
+func printable(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, notPrintable) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case notPrintable(c):
+			q := strconv.QuoteRune(c)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func notPrintable(c rune) bool { return c != ' ' && !unicode.IsPrint(c) }
 
 // post sends body to target with contentType (none if ""), and reads the
 // answer. Its errors show the URL without the token.

@@ -1,5 +1,5 @@
 // Command receiver is a minimal SMSGateway24 webhook receiver: a
-// smsgw24.Handler behind a token, with a MemoryDeduplicator so that the
+// smsgw24.Handler behind a token, checked at start, with a MemoryDeduplicator so that the
 // gateway's copies of an event reach the callbacks once, the server
 // timeouts that keep slow clients from holding connections, and a clean
 // shutdown on Ctrl-C or SIGTERM.
@@ -66,6 +66,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Verifier:     smsgw24.Token(*token),
 		Deduplicator: &smsgw24.MemoryDeduplicator{},
 		Logger:       log,
+	}
+	if err := h.Check(); err != nil { // a misconfigured Handler fails at start, not at the first event
+		log.Error("the webhook handler is misconfigured", "error", err)
+		return 2
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/smsgw24", h)

@@ -181,7 +181,7 @@ func loadtest(ctx context.Context, c config, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	stats, err := fetchStats(recv.addr)
+	stats, err := fetchStats(recv.addr, c.token)
 	if err != nil {
 		return err
 	}
@@ -511,10 +511,17 @@ func round(d time.Duration) time.Duration {
 	return d
 }
 
-func fetchStats(addr string) (receiverStats, error) {
+// fetchStats reads the receiver's counters, which it serves only to a
+// request with its token.
+func fetchStats(addr, token string) (receiverStats, error) {
 	var s receiverStats
 	client := &http.Client{Timeout: 10 * time.Second}
-	resp, err := client.Get("http://" + addr + "/stats")
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr+"/stats", nil)
+	if err != nil {
+		return s, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
 	if err != nil {
 		return s, err
 	}

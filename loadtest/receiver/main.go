@@ -14,6 +14,9 @@
 //	GET /status/{sms_id} the latest status of an outgoing message
 //	GET /stats           counters as JSON, read by the load test
 //
+// each only to a request with the token, in the URL (?token=) or in an
+// Authorization: Bearer header: the statuses say who was sent what.
+//
 // and prints one line to stdout once it listens:
 // "smsgw24 receiver listening on http://127.0.0.1:8080".
 //
@@ -143,8 +146,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			log.Error("closing the backend", "error", err)
 		}
 	}()
+	mux, err := newMux(c, st, log, b)
+	if err != nil {
+		log.Error("the webhook handler is misconfigured", "error", err)
+		return 2
+	}
 	srv := &http.Server{
-		Handler:           newMux(c, st, log, b),
+		Handler:           mux,
 		ReadHeaderTimeout: c.readHeaderTimeout,
 		ReadTimeout:       c.readTimeout,
 		WriteTimeout:      c.writeTimeout,
@@ -200,10 +208,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// newMux mounts the webhook handler, the status lookup and the stats.
-// The handler answers 200 once deliver ran (synchronous) or once the
-// event is stored in the inbox (-inbox), whose Run calls deliver later.
-func newMux(c config, st *store, log *slog.Logger, b *backend) *http.ServeMux {
+// newMux mounts the webhook handler, the status lookup and the stats, all
+// behind the token. It fails when Handler.Check finds the handler
+// misconfigured. The handler answers 200 once deliver ran (synchronous) or
+// once the event is stored in the inbox (-inbox), whose Run calls deliver
+// later.
+func newMux(c config, st *store, log *slog.Logger, b *backend) (*http.ServeMux, error) {
 	h := &smsgw24.Handler{
 		OnEvent:      b.onEvent,
 		MaxBodyBytes: c.maxBody,
@@ -215,14 +225,21 @@ func newMux(c config, st *store, log *slog.Logger, b *backend) *http.ServeMux {
 	}
 	if c.token != "" {
 		h.Verifier = smsgw24.Token(c.token)
+	} else {
+		// -insecure, said out loud: Check reports a Handler without a
+		// Verifier.
+		h.Verifier = smsgw24.VerifierFunc(func(*http.Request, []byte) error { return nil })
+	}
+	if err := h.Check(); err != nil {
+		return nil, err
 	}
 
 	mux := http.NewServeMux()
 	mux.Handle(c.path, h) // every method: the Handler answers 405 itself
-	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
+	mux.Handle("GET /stats", withVerifier(h.Verifier, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, st.stats())
-	})
-	mux.HandleFunc("GET /status/{sms_id}", func(w http.ResponseWriter, r *http.Request) {
+	}))
+	mux.Handle("GET /status/{sms_id}", withVerifier(h.Verifier, func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.ParseInt(r.PathValue("sms_id"), 10, 64)
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "sms_id is not a number"})
@@ -234,8 +251,24 @@ func newMux(c config, st *store, log *slog.Logger, b *backend) *http.ServeMux {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"sms_id": id, "status_id": int(s), "status": s.String(), "final": s.Final()})
+	}))
+	return mux, nil
+}
+
+// withVerifier serves next only to a request that v accepts, and answers
+// others 401 or 403 as the webhook Handler does.
+func withVerifier(v smsgw24.Verifier, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := v.Verify(r, nil); err != nil {
+			status := http.StatusForbidden
+			if errors.Is(err, smsgw24.ErrUnauthenticated) {
+				status = http.StatusUnauthorized
+			}
+			writeJSON(w, status, map[string]string{"error": err.Error()})
+			return
+		}
+		next(w, r)
 	})
-	return mux
 }
 
 // deliverer is the callback every event reaches once: it writes the

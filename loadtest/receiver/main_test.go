@@ -106,9 +106,11 @@ func post(t *testing.T, url, contentType string, body []byte) (int, string) {
 	return resp.StatusCode, string(answer)
 }
 
+// getStats reads /stats with the token every test but one starts the
+// receiver with; the receiver started -insecure takes it too.
 func getStats(t *testing.T, base string) stats {
 	t.Helper()
-	resp, err := http.Get(base + "/stats")
+	resp, err := http.Get(base + "/stats?token=secret")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -133,6 +135,50 @@ func TestReceiverToken(t *testing.T) {
 	assert.Equal(t, stats{Callbacks: 1, DistinctEvents: 1, LatestStatuses: 1, DuplicatesSkipped: 1, Rejected: 2}, getStats(t, base))
 	assert.Contains(t, log.String(), `msg="status update" sms_id=3281468 status=sent`)
 	assert.NotContains(t, log.String(), "secret")
+}
+
+// TestReceiverStateNeedsToken: the status lookup and the counters are
+// served only with the token, in the URL or a Bearer header.
+func TestReceiverStateNeedsToken(t *testing.T) {
+	base, _ := start(t, "-token", "secret")
+	code, answer := post(t, base+"/smsgw24?token=secret", "application/x-www-form-urlencoded", []byte("sms_id=42&status_id=7"))
+	require.Equal(t, http.StatusOK, code, answer)
+	for _, path := range []string{"/stats", "/status/42", "/status/43", "/status/x"} {
+		for _, tc := range []struct {
+			query, bearer string
+			want          int
+		}{
+			{"", "", http.StatusUnauthorized},
+			{"?token=guess", "", http.StatusForbidden},
+			{"?token=", "", http.StatusUnauthorized},
+			{"", "guess", http.StatusForbidden},
+		} {
+			req, err := http.NewRequest(http.MethodGet, base+path+tc.query, nil)
+			require.NoError(t, err)
+			if tc.bearer != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.bearer)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			_ = resp.Body.Close()
+			assert.Equal(t, tc.want, resp.StatusCode, "%s%s bearer %q", path, tc.query, tc.bearer)
+			assert.NotContains(t, string(body), "delivered", "%s%s", path, tc.query)
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, base+"/status/42", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer secret")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var got struct {
+		Status string `json:"status"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "delivered", got.Status)
 }
 
 func TestReceiverTokenFromEnvironment(t *testing.T) {
@@ -178,7 +224,7 @@ func TestReceiverLatestStatus(t *testing.T) {
 		code, answer := post(t, url, "application/x-www-form-urlencoded", []byte("sms_id=42&status_id="+status))
 		require.Equal(t, http.StatusOK, code, answer)
 	}
-	resp, err := http.Get(base + "/status/42")
+	resp, err := http.Get(base + "/status/42?token=secret")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var got struct {
@@ -195,7 +241,7 @@ func TestReceiverLatestStatus(t *testing.T) {
 	assert.Equal(t, int64(1), s.DuplicatesSkipped)
 
 	for path, want := range map[string]int{"/status/43": http.StatusNotFound, "/status/x": http.StatusBadRequest} {
-		resp, err := http.Get(base + path)
+		resp, err := http.Get(base + path + "?token=secret")
 		require.NoError(t, err)
 		_ = resp.Body.Close()
 		assert.Equal(t, want, resp.StatusCode, path)
