@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# scripts/loadtest.sh: build the example receiver and the load generator,
+# scripts/loadtest.sh: build the instrumented receiver and the load generator,
 # then drive the receiver and an empty net/http handler, both on 127.0.0.1
 # only, for a bounded time each (10 s by default), and report throughput,
 # latency, errors, callbacks and memory. It needs nothing but Go; the
-# generator is examples/loadtest. Flags go to the generator, for example:
+# generator is loadtest/generator, the receiver loadtest/receiver. Flags go to the generator, for example:
 #
 #	scripts/loadtest.sh -duration 30s -c 64
 #	scripts/loadtest.sh -h
+#
+# With -inbox-table it measures the durable inbox instead: acknowledged
+# events per second and answer latency with the inbox on SQLite and on
+# PostgreSQL, against the synchronous Handler and River's own insert rate
+# on the same kind of database (PostgreSQL: Debian's postgresql, started
+# by the generator, or -postgres URL):
+#
+#	scripts/loadtest.sh -inbox-table -duration 10s
 #
 # It exits 1 when a check fails: an error answer, callbacks that do not
 # match the distinct events, or memory that keeps growing.
@@ -19,6 +27,5 @@ if ! command -v go >/dev/null; then
 fi
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-go build -o "$bin/receiver" ./examples/receiver
-go build -o "$bin/loadtest" ./examples/loadtest
-"$bin/loadtest" -receiver "$bin/receiver" "$@"
+(cd loadtest && go build -o "$bin/receiver" ./receiver && go build -o "$bin/generator" ./generator)
+"$bin/generator" -receiver "$bin/receiver" "$@"

@@ -1,30 +1,18 @@
-// Command receiver is a runnable SMSGateway24 webhook receiver: the
-// smsgw24.Handler behind a token, with de-duplication, the latest status
-// of each outgoing message kept in memory, one log record per event, the
-// server timeouts that keep slow clients from holding connections, and a
-// clean shutdown on SIGINT or SIGTERM.
+// Command receiver is a minimal SMSGateway24 webhook receiver: a
+// smsgw24.Handler behind a token, checked at start, with a MemoryDeduplicator so that the
+// gateway's copies of an event reach the callbacks once, the server
+// timeouts that keep slow clients from holding connections, and a clean
+// shutdown on Ctrl-C or SIGTERM.
 //
 //	go run ./examples/receiver -token secret
 //
-// It serves
-//
-//	/smsgw24             the webhook URL for both the status and the incoming webhook
-//	GET /status/{sms_id} the latest status of an outgoing message
-//	GET /stats           counters as JSON, read by the load test
-//
-// each only to a request with the token, in the URL (?token=) or in an
-// Authorization: Bearer header: the statuses say who was sent what.
-//
-// and prints one line to stdout once it listens:
-// "smsgw24 receiver listening on http://127.0.0.1:8080".
-//
-// It keeps everything in memory, bounded by -keep; a real receiver stores
-// what its callbacks receive in its database.
+// Point both of the gateway's webhook URLs at
+// http://HOST:8080/smsgw24?token=secret. A real receiver stores what its
+// callbacks receive in its database; this one logs it.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -34,7 +22,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -47,93 +34,59 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// config is what the flags set.
-type config struct {
-	addr              string
-	path              string
-	token             string
-	insecure          bool
-	maxBody           int64
-	keep              int
-	logLevel          slog.Level
-	readHeaderTimeout time.Duration
-	readTimeout       time.Duration
-	writeTimeout      time.Duration
-	idleTimeout       time.Duration
-	shutdownTimeout   time.Duration
-}
-
-func parseFlags(args []string, stderr io.Writer) (config, error) {
-	var c config
+// run is the whole program, given its context, arguments and outputs; it
+// returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("receiver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&c.path, "path", "/smsgw24", "path of the webhook URL")
-	fs.StringVar(&c.token, "token", os.Getenv("SMSGW24_TOKEN"), "secret the gateway puts in the URL as ?token=; default $SMSGW24_TOKEN")
-	fs.BoolVar(&c.insecure, "insecure", false, "without a token, accept requests from anyone who knows the URL")
-	fs.Int64Var(&c.maxBody, "max-body", smsgw24.DefaultMaxBodyBytes, "largest body accepted, in bytes")
-	fs.IntVar(&c.keep, "keep", 100_000, "messages and event keys kept in memory, the oldest forgotten first")
-	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "least level logged: DEBUG, INFO, WARN or ERROR")
-	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 5*time.Second, "time allowed to read a request's headers")
-	fs.DurationVar(&c.readTimeout, "read-timeout", 10*time.Second, "time allowed to read a whole request, body included")
-	fs.DurationVar(&c.writeTimeout, "write-timeout", 30*time.Second, "time allowed from the end of the headers to the end of the answer")
-	fs.DurationVar(&c.idleTimeout, "idle-timeout", 60*time.Second, "time a kept-alive connection may wait for its next request")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "time allowed for requests in flight on shutdown")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	token := fs.String("token", os.Getenv("SMSGW24_TOKEN"), "secret the gateway sends as ?token=; default $SMSGW24_TOKEN")
 	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
-	}
-	if c.keep <= 0 {
-		return c, errors.New("-keep must be positive")
-	}
-	return c, nil
-}
-
-// run is the whole program; main gives it the process's context, arguments
-// and outputs, tests their own. It returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "receiver:", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
-	if c.token == "" && !c.insecure {
-		log.Error("no token: set -token or SMSGW24_TOKEN, or pass -insecure to accept requests from anyone")
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if *token == "" {
+		log.Error("no token: set -token or SMSGW24_TOKEN")
 		return 2
 	}
 
-	st := newStore(c.keep)
-	mux, err := newMux(c, st, log)
-	if err != nil {
+	h := &smsgw24.Handler{
+		OnStatus: func(ctx context.Context, u *smsgw24.StatusUpdate) error {
+			log.InfoContext(ctx, "status update", "sms_id", u.SMSID, "status", u.Status.String())
+			return nil
+		},
+		OnText: func(ctx context.Context, m *smsgw24.TextMessage) error {
+			log.InfoContext(ctx, "text message", "sms_id", m.SMSID, "device_id", m.DeviceID)
+			return nil
+		},
+		OnImage: func(ctx context.Context, m *smsgw24.ImageMessage) error {
+			log.InfoContext(ctx, "image message", "sms_id", m.SMSID, "device_id", m.DeviceID)
+			return nil
+		},
+		Verifier:     smsgw24.Token(*token),
+		Deduplicator: &smsgw24.MemoryDeduplicator{},
+		Logger:       log,
+	}
+	if err := h.Check(); err != nil { // a misconfigured Handler fails at start, not at the first event
 		log.Error("the webhook handler is misconfigured", "error", err)
 		return 2
 	}
+	mux := http.NewServeMux()
+	mux.Handle("/smsgw24", h)
 	srv := &http.Server{
 		Handler:           mux,
-		ReadHeaderTimeout: c.readHeaderTimeout,
-		ReadTimeout:       c.readTimeout,
-		WriteTimeout:      c.writeTimeout,
-		IdleTimeout:       c.idleTimeout,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
 	}
-	ln, err := net.Listen("tcp", c.addr)
+
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		log.Error("cannot listen", "addr", c.addr, "error", err)
+		log.Error("cannot listen", "error", err)
 		return 1
 	}
-	if c.token == "" {
-		log.Warn("no token: every request is accepted (-insecure)")
-	}
-	fmt.Fprintf(stdout, "smsgw24 receiver listening on http://%s\n", ln.Addr())
-	log.Info("listening", "addr", ln.Addr().String(), "path", c.path)
-
+	fmt.Fprintf(stdout, "listening on http://%s/smsgw24\n", ln.Addr())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -142,102 +95,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	// Let the requests in flight finish, for at most 10 s.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Error("shutdown", "error", err)
-		_ = srv.Close()
 		return 1
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		log.Error("server failed", "error", err)
 		return 1
 	}
-	log.Info("stopped", "callbacks", st.stats().Callbacks)
 	return 0
-}
-
-// newMux mounts the webhook handler, the status lookup and the stats, all
-// behind the token. It fails when Handler.Check finds the handler
-// misconfigured.
-func newMux(c config, st *store, log *slog.Logger) (*http.ServeMux, error) {
-	dedup := &countingDeduplicator{Deduplicator: &smsgw24.MemoryDeduplicator{MaxKeys: c.keep}, st: st}
-	h := &smsgw24.Handler{
-		OnStatus: func(ctx context.Context, u *smsgw24.StatusUpdate) error {
-			latest, replaced := st.status(u)
-			log.LogAttrs(ctx, slog.LevelInfo, "status update",
-				slog.Int64("sms_id", u.SMSID), slog.String("status", u.Status.String()),
-				slog.String("latest", latest.String()), slog.Bool("replaced", replaced))
-			return nil
-		},
-		OnText: func(ctx context.Context, m *smsgw24.TextMessage) error {
-			st.message(m)
-			log.LogAttrs(ctx, slog.LevelInfo, "text message",
-				slog.Int64("sms_id", m.SMSID), slog.Int64("device_id", m.DeviceID), slog.String("channel", m.Channel.String()))
-			return nil
-		},
-		OnImage: func(ctx context.Context, m *smsgw24.ImageMessage) error {
-			st.message(m)
-			log.LogAttrs(ctx, slog.LevelInfo, "image message",
-				slog.Int64("sms_id", m.SMSID), slog.Int64("device_id", m.DeviceID), slog.String("channel", m.Channel.String()))
-			return nil
-		},
-		Deduplicator: dedup,
-		MaxBodyBytes: c.maxBody,
-		Logger:       log,
-		OnError:      func(*http.Request, int, error) { st.rejected() },
-	}
-	if c.token != "" {
-		h.Verifier = smsgw24.Token(c.token)
-	} else {
-		// -insecure, said out loud: Check reports a Handler without a
-		// Verifier.
-		h.Verifier = smsgw24.VerifierFunc(func(*http.Request, []byte) error { return nil })
-	}
-	if err := h.Check(); err != nil {
-		return nil, err
-	}
-
-	mux := http.NewServeMux()
-	mux.Handle(c.path, h) // every method: the Handler answers 405 itself
-	mux.Handle("GET /stats", withVerifier(h.Verifier, func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, st.stats())
-	}))
-	mux.Handle("GET /status/{sms_id}", withVerifier(h.Verifier, func(w http.ResponseWriter, r *http.Request) {
-		id, err := strconv.ParseInt(r.PathValue("sms_id"), 10, 64)
-		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "sms_id is not a number"})
-			return
-		}
-		s, ok := st.latest(id)
-		if !ok {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no status for this sms_id"})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"sms_id": id, "status_id": int(s), "status": s.String(), "final": s.Final()})
-	}))
-	return mux, nil
-}
-
-// withVerifier serves next only to a request that v accepts, and answers
-// others 401 or 403 as the webhook Handler does.
-func withVerifier(v smsgw24.Verifier, next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := v.Verify(r, nil); err != nil {
-			status := http.StatusForbidden
-			if errors.Is(err, smsgw24.ErrUnauthenticated) {
-				status = http.StatusUnauthorized
-			}
-			writeJSON(w, status, map[string]string{"error": err.Error()})
-			return
-		}
-		next(w, r)
-	})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -1,7 +1,11 @@
 package realserver
 
 import (
+	"bufio"
+	"net"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -19,6 +23,34 @@ func TestRedisStopAndStart(t *testing.T) {
 	require.Error(t, pingRedis(s.Addr), "a stopped server must not answer")
 	require.NoError(t, s.Start())
 	require.NoError(t, pingRedis(s.Addr))
+}
+
+// TestRedisDurableKeepsDataAcrossStop: with an append-only file synced at
+// every write, what Redis acknowledged survives Stop (SIGKILL) and Start.
+func TestRedisDurableKeepsDataAcrossStop(t *testing.T) {
+	s, err := StartRedisWith("--appendonly", "yes", "--appendfsync", "always")
+	if err != nil {
+		Skip(t, "Redis", "redis-server", err)
+	}
+	defer s.Remove()
+	require.Equal(t, "+OK", redisCommand(t, s.Addr, "SET k v"))
+	require.NoError(t, s.Stop())
+	require.NoError(t, s.Start())
+	require.Equal(t, "$1", redisCommand(t, s.Addr, "GET k"), "the value is gone after a restart")
+}
+
+// redisCommand sends one inline command and returns the first line of the
+// answer.
+func redisCommand(t *testing.T, addr, cmd string) string {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = c.Write([]byte(cmd + "\r\n"))
+	require.NoError(t, err)
+	line, err := bufio.NewReader(c).ReadString('\n')
+	require.NoError(t, err)
+	return strings.TrimSpace(line)
 }
 
 func TestRedisAddrIsShared(t *testing.T) {

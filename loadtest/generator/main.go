@@ -1,12 +1,13 @@
 //go:build linux
 
-// Command loadtest drives the example receiver and an empty net/http
+// Command generator drives the instrumented receiver and an empty net/http
 // handler with the same webhook traffic on loopback, and reports for each
 // its throughput, latency, errors, CPU and memory, and the receiver's
 // throughput as a share of the empty handler's.
 //
-//	go build -o /tmp/receiver ./examples/receiver
-//	go run ./examples/loadtest -receiver /tmp/receiver
+//	cd loadtest
+//	go build -o /tmp/receiver ./receiver
+//	go run ./generator -receiver /tmp/receiver
 //
 // scripts/loadtest.sh does both. Both targets run as child processes that
 // listen on 127.0.0.1 only, and are stopped at the end; the traffic never
@@ -77,13 +78,15 @@ type config struct {
 	serveEmpty  bool
 	addr        string
 	verbose     bool
+	inboxTable  bool
+	postgres    string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c config
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.receiver, "receiver", "", "path of the built example receiver (go build ./examples/receiver)")
+	fs.StringVar(&c.receiver, "receiver", "", "path of the built instrumented receiver (go build ./receiver in loadtest/)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each target is driven, in all")
 	fs.IntVar(&c.rounds, "rounds", 5, "how many times the load alternates between the targets")
 	fs.IntVar(&c.conns, "c", 32, "concurrent workers, each on its own keep-alive connection")
@@ -97,6 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.serveEmpty, "serve-empty", false, "serve an empty net/http handler on -addr instead (the baseline target)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "address for -serve-empty")
 	fs.BoolVar(&c.verbose, "v", false, "print every memory sample")
+	fs.BoolVar(&c.inboxTable, "inbox-table", false, "measure the durable inbox instead: acknowledgements per second and latency on SQLite and PostgreSQL, against the synchronous Handler and River's own insert rate")
+	fs.StringVar(&c.postgres, "postgres", os.Getenv("SMSGW24_POSTGRES_URL"), "for -inbox-table: a PostgreSQL URL whose user may create databases; empty: start a server (Debian's postgresql)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -110,7 +115,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "loadtest: -receiver is required; -duration, -rounds, -c and -copy-lag must be positive, -keep above -copy-lag")
 		return 2
 	}
-	if err := loadtest(ctx, c, stdout, stderr); err != nil {
+	measure := loadtest
+	if c.inboxTable {
+		measure = inboxTable
+	}
+	if err := measure(ctx, c, stdout, stderr); err != nil {
 		if errors.Is(err, errFailed) {
 			return 1
 		}

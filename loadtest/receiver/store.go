@@ -111,10 +111,22 @@ func (s *store) message(ev smsgw24.Event) {
 
 func (s *store) rejected() { s.rejections.Add(1) }
 
-// countingDeduplicator counts what the Deduplicator it wraps answers.
+// countingDeduplicator counts what the Deduplicator it wraps answers,
+// and writes its commits to the callback log.
 type countingDeduplicator struct {
 	smsgw24.Deduplicator
-	st *store
+	st  *store
+	log *callbackLog
+}
+
+func (d *countingDeduplicator) Commit(ctx context.Context, key string, lease smsgw24.Lease) error {
+	err := d.Deduplicator.Commit(ctx, key, lease)
+	if err != nil {
+		d.log.write("commit-failed", key)
+	} else {
+		d.log.write("commit", key)
+	}
+	return err
 }
 
 func (d *countingDeduplicator) Claim(ctx context.Context, key string) (smsgw24.Claim, smsgw24.Lease, error) {
