@@ -1,5 +1,5 @@
-// answer.go reads the REST API's JSON answers with the scanner of wire.go
-// and the value readers of payload.go, so that an answer gets the tolerance
+// answer.go reads the REST API's JSON answers with the JSON scanner of
+// scanjson.go and the value readers of date.go and number.go, so that an answer gets the tolerance
 // a webhook gets: numbers as strings, null anywhere, PHP DateTime objects,
 // a lost "+", unknown fields ignored. It adds what answers have and
 // webhooks do not: objects and arrays nested in the answer, walked on
@@ -120,11 +120,6 @@ func (ar *answerReader) entries(f rawField) (keys []string, objs []answerFields)
 // start with open ('{' or '['), and checks that nothing follows it. An
 // array's elements have no name.
 func (ar *answerReader) walk(data []byte, open byte, fn func(rawField) error) error {
-	st := &ar.st
-	closer := byte('}')
-	if open == '[' {
-		closer = ']'
-	}
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != open {
 		if open == '[' {
@@ -132,42 +127,11 @@ func (ar *answerReader) walk(data []byte, open byte, fn func(rawField) error) er
 		}
 		return syntaxError(data, i, "want an object")
 	}
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == closer {
-		return st.jsonEnd(data, i+1)
+	end, err := ar.st.scanMembers(data, i, fn)
+	if err != nil {
+		return err
 	}
-	for {
-		var f rawField
-		var err error
-		if open == '{' {
-			if i >= len(data) || data[i] != '"' {
-				return syntaxError(data, i, "want a field name")
-			}
-			if f.name, _, i, err = st.readString(data, i); err != nil {
-				return err
-			}
-			i = skipSpace(data, i)
-			if i >= len(data) || data[i] != ':' {
-				return syntaxError(data, i, "want a colon after a field name")
-			}
-			i = skipSpace(data, i+1)
-		}
-		if i, err = st.readValue(data, i, &f); err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			return err
-		}
-		i = skipSpace(data, i)
-		if i < len(data) && data[i] == ',' {
-			i = skipSpace(data, i+1)
-			continue
-		}
-		if i < len(data) && data[i] == closer {
-			return st.jsonEnd(data, i+1)
-		}
-		return syntaxError(data, i, "want a comma or a closing bracket")
-	}
+	return jsonEnd(data, end)
 }
 
 // time reads a date field: a PHP DateTime object with an offset or a zone
@@ -178,7 +142,8 @@ func (ar *answerReader) time(fs answerFields, name string) time.Time {
 	if !ok {
 		return time.Time{}
 	}
-	t, _ := ar.st.readDate(f, ar.loc)
+	dates := dateReader{loc: ar.loc, scratch: ar.st.scratch[len(ar.st.scratch):]}
+	t, _ := dates.read(f)
 	return t
 }
 

@@ -85,3 +85,17 @@
 // the system's time zone database; a program that runs where there is none
 // can import time/tzdata.
 package smsgw24
+
+// Adding a kind of event. A new Kind constant goes into kinds (event.go)
+// with its event type, and then into every place that tells the kinds
+// apart; TestEveryKindIsHandled (kinds_test.go) and smsgw24test's
+// TestEveryKindHasFixtures fail until the first ones are done:
+//
+//   - fields.go: classify (which fields make the kind), acceptedBy (the
+//     names it reads) and assemble (the event it builds);
+//   - event_json.go: its MarshalJSON; event.go: Kind, ID, Validate, isEvent;
+//   - handler.go: callbackSuffix, hasCallback, call and logEvent, and an
+//     On<Kind> callback on Handler; dedup.go: EventKey;
+//   - smsgw24test: request.go (its dates) and fixtures of the kind;
+//   - outside this package: inbox's Handlers and delivery.go, and
+//     cmd/smsgw24's receiver.go and gateway.go.

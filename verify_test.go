@@ -829,3 +829,29 @@ func slicesContainsAddr(prefixes []netip.Prefix, a netip.Addr) bool {
 	}
 	return false
 }
+
+// TestStandardWebhooksSecretsChanged: the secrets are decoded once, yet a
+// change of Secrets between requests takes effect, as does a malformed one.
+func TestStandardWebhooksSecretsChanged(t *testing.T) {
+	const other = "whsec_b3RoZXIgc2VjcmV0IGtleQ=="
+	sent := time.Unix(vecTimestamp, 0)
+	request := func(secret string) *http.Request {
+		sig, err := smsgw24.SignStandardWebhook(secret, vecID, sent, []byte(vecPayload))
+		require.NoError(t, err)
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(vecPayload))
+		r.Header.Set(smsgw24.HeaderWebhookID, vecID)
+		r.Header.Set(smsgw24.HeaderWebhookTimestamp, strconv.FormatInt(vecTimestamp, 10))
+		r.Header.Set(smsgw24.HeaderWebhookSignature, sig)
+		return r
+	}
+	w := &smsgw24.StandardWebhooks{Secrets: []string{vecSecret}, Now: func() time.Time { return sent }}
+	require.NoError(t, w.Verify(request(vecSecret), []byte(vecPayload)))
+	require.ErrorIs(t, w.Verify(request(other), []byte(vecPayload)), smsgw24.ErrSignatureInvalid)
+
+	w.Secrets = []string{other}
+	assert.ErrorIs(t, w.Verify(request(vecSecret), []byte(vecPayload)), smsgw24.ErrSignatureInvalid)
+	assert.NoError(t, w.Verify(request(other), []byte(vecPayload)))
+
+	w.Secrets = []string{"whsec_%%%"}
+	assert.ErrorIs(t, w.Verify(request(other), []byte(vecPayload)), smsgw24.ErrNotConfigured)
+}

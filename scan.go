@@ -1,0 +1,106 @@
+// scan.go holds what the byte-level readers of a webhook body share: the
+// raw field they produce, their limits, and the pooled working memory of
+// one Parse call. The readers are scanjson.go (JSON), form.go (forms and
+// multipart), sniff.go (which of them a body is), date.go and number.go
+// (values); none of them knows what a field means, which fields.go decides.
+//
+// # Invariants
+//
+// A maintainer changing a reader keeps these true; the fuzz targets named
+// below fail when one breaks.
+//
+//   - Aliasing. A rawField's name, value and raw are slices of the body, of
+//     wireState.scratch (strings with escapes, form values with %XX or '+',
+//     which the readers decode into it), or of the JSON text of a body
+//     encoded twice, itself in scratch. The body belongs to the caller and
+//     scratch goes back to the pool when Parse returns, so everything that
+//     outlives Parse is copied out of them first: record.set copies with
+//     string(...), record.keep with bytes.Clone or appendJSONString. A new
+//     field must do the same. Multipart values are the one exception: they
+//     are read into fresh memory.
+//   - Trust. Decoding trusts the checks made before it: readString decodes
+//     escapes without checking them again, since skipString has already
+//     checked the whole string; readPHPDate and readValue take a nested
+//     value's text as checked by skipNested.
+//   - Limits. maxFields is enforced in wireState.add, the one way a field
+//     is listed, whatever the encoding; maxNesting in skipNested, the one
+//     place that descends into a nested value; maxMultiparts in
+//     scanMultipart. The Handler's body cap bounds everything else.
+//   - Raw forms. Form and multipart values have no raw form (raw is nil),
+//     so Extra keeps them as JSON strings written by appendJSONString. A
+//     JSON value always has one; in a body encoded twice it is the literal
+//     inside the decoded text.
+//   - Safety net. FuzzScanJSON holds the JSON scanner to encoding/json
+//     (the same verdict on every input, the same strings); FuzzScanForm
+//     holds the form reader to net/url; FuzzParseWhole holds number reading
+//     to math/big; FuzzParse and FuzzServeHTTP hold the whole path to its
+//     promises (no panic, no echo, a round trip through MarshalJSON).
+
+package smsgw24
+
+import (
+	"fmt"
+	"sync"
+)
+
+// valueKind is what a raw field's value was on the wire.
+type valueKind uint8
+
+const (
+	kindString valueKind = iota // a JSON string, or any form value
+	kindNumber                  // a JSON number
+	kindNull                    // JSON null
+	kindBool                    // JSON true or false
+	kindObject                  // a JSON object; value holds its raw text
+	kindArray                   // a JSON array; value holds its raw text
+)
+
+// rawField is one name and value as found on the wire. For a JSON string,
+// value is the decoded text and raw the literal with its quotes; for any
+// other JSON value both hold the literal; form values have no raw.
+type rawField struct {
+	name  []byte
+	value []byte
+	raw   []byte
+	kind  valueKind
+}
+
+// Limits of the scanners: the gateway sends flat objects of about ten
+// fields, so anything far beyond is not one of its bodies.
+const (
+	maxFields     = 256 // fields in one body
+	maxNesting    = 32  // depth of a nested JSON value
+	maxMultiparts = 256 // parts of a multipart body
+)
+
+// wireState is the reusable working memory of one Parse call: the fields
+// the readers list, and the scratch buffer they decode into.
+type wireState struct {
+	fields  []rawField
+	scratch []byte // decoded strings with escapes point in here
+}
+
+var wireStates = sync.Pool{New: func() any {
+	return &wireState{fields: make([]rawField, 0, 16), scratch: make([]byte, 0, 512)}
+}}
+
+func getWireState() *wireState { return wireStates.Get().(*wireState) }
+
+func putWireState(st *wireState) {
+	if cap(st.scratch) > 64<<10 || cap(st.fields) > maxFields {
+		return // let an oversized one go rather than keep it forever
+	}
+	clear(st.fields[:cap(st.fields)]) // drop references to the body
+	st.fields = st.fields[:0]
+	st.scratch = st.scratch[:0]
+	wireStates.Put(st)
+}
+
+// add lists one field; it is where maxFields holds.
+func (st *wireState) add(f rawField) error {
+	if len(st.fields) >= maxFields {
+		return fmt.Errorf("%w: more than %d fields", ErrMalformedBody, maxFields)
+	}
+	st.fields = append(st.fields, f)
+	return nil
+}

@@ -1,0 +1,420 @@
+// scanjson.go is the JSON scanner: it checks that a body is one JSON
+// object (or a JSON string holding one, an object encoded twice) and lists
+// its fields as raw fields. It is written for the gateway's flat objects:
+// nested values are checked and kept whole, their fields are not listed.
+// Its invariants are in scan.go.
+
+package smsgw24
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// syntaxError reports a JSON body that is not valid JSON. It names the
+// offset, never the body's text.
+func syntaxError(data []byte, i int, what string) error {
+	if i >= len(data) {
+		return fmt.Errorf("%w: JSON ends too early, %s", ErrMalformedBody, what)
+	}
+	return fmt.Errorf("%w: JSON has an unexpected character at byte %d, %s", ErrMalformedBody, i, what)
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanJSON reads a body that must be one JSON object and lists its fields.
+// Nested values are checked and kept whole; their fields are not listed.
+func (st *wireState) scanJSON(data []byte) error {
+	i := skipSpace(data, 0)
+	if i < len(data) && data[i] == '[' {
+		return fmt.Errorf("%w: JSON is an array, want one object", ErrMalformedBody)
+	}
+	if i >= len(data) || data[i] != '{' {
+		return syntaxError(data, i, "want an object")
+	}
+	end, err := st.scanMembers(data, i, st.add)
+	if err != nil {
+		return err
+	}
+	return jsonEnd(data, end)
+}
+
+// scanMembers reads the object or array at data[i] one level deep, calling
+// fn with each member (an array's elements have no name), and returns the
+// offset after it. It is the one loop over members that reads them; the
+// webhook scanner and the reader of the REST API's answers share it.
+func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (int, error) {
+	open := data[i]
+	closer, want := byte('}'), "want a comma or the end of the object"
+	if open == '[' {
+		closer, want = ']', "want a comma or the end of the array"
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == closer {
+		return i + 1, nil
+	}
+	for {
+		var f rawField
+		var err error
+		if open == '{' {
+			if i >= len(data) || data[i] != '"' {
+				return i, syntaxError(data, i, "want a field name")
+			}
+			if f.name, _, i, err = st.readString(data, i); err != nil {
+				return i, err
+			}
+			i = skipSpace(data, i)
+			if i >= len(data) || data[i] != ':' {
+				return i, syntaxError(data, i, "want a colon after a field name")
+			}
+			i = skipSpace(data, i+1)
+		}
+		if i, err = st.readValue(data, i, &f); err != nil {
+			return i, err
+		}
+		if err := fn(f); err != nil {
+			return i, err
+		}
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == closer {
+			return i + 1, nil
+		}
+		return i, syntaxError(data, i, want)
+	}
+}
+
+// jsonEnd checks that nothing but space follows a JSON value ending at
+// data[i].
+func jsonEnd(data []byte, i int) error {
+	if i = skipSpace(data, i); i != len(data) {
+		return syntaxError(data, i, "want nothing after the object")
+	}
+	return nil
+}
+
+// scanJSONBody reads a JSON body: one object, or one JSON string whose text
+// is that object, as senders post it that encode an object they already
+// encoded (PHP json_encode handed to Guzzle's 'json' option, Python's
+// json.dumps handed to requests' json=). Offsets in the errors about such
+// an object count in the decoded text.
+func (st *wireState) scanJSONBody(data []byte) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '"' {
+		return st.scanJSON(data)
+	}
+	text, _, end, err := st.readString(data, i)
+	if err != nil {
+		return err
+	}
+	if err := jsonEnd(data, end); err != nil {
+		return err
+	}
+	if j := skipSpace(text, 0); j >= len(text) || text[j] != '{' {
+		return syntaxError(data, i, "want an object")
+	}
+	return st.scanJSON(text)
+}
+
+// isJSONString reports whether the body is one JSON string, and nothing
+// else but space.
+func isJSONString(body []byte) bool {
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '"' {
+		return false
+	}
+	end, err := skipString(body, i)
+	return err == nil && skipSpace(body, end) == len(body)
+}
+
+// readValue reads the JSON value at data[i] into f and returns the offset
+// after it. A string is decoded; any other value is checked and kept as
+// its literal.
+func (st *wireState) readValue(data []byte, i int, f *rawField) (int, error) {
+	if i < len(data) && data[i] == '"' {
+		var err error
+		f.kind = kindString
+		f.value, f.raw, i, err = st.readString(data, i)
+		return i, err
+	}
+	kind, end, err := skipValue(data, i, 0)
+	if err != nil {
+		return end, err
+	}
+	f.kind, f.value, f.raw = kind, data[i:end], data[i:end]
+	return end, nil
+}
+
+// skipValue checks the JSON value at data[i], depth levels deep, and
+// returns its kind and the offset after it. It is the one dispatch on a
+// value's first byte, for the fields of the body and for the values nested
+// in them.
+func skipValue(data []byte, i, depth int) (valueKind, int, error) {
+	if i >= len(data) {
+		return 0, i, syntaxError(data, i, "want a value")
+	}
+	switch c := data[i]; {
+	case c == '"':
+		end, err := skipString(data, i)
+		return kindString, end, err
+	case c == '{':
+		end, err := skipNested(data, i, depth+1)
+		return kindObject, end, err
+	case c == '[':
+		end, err := skipNested(data, i, depth+1)
+		return kindArray, end, err
+	case c == 't':
+		return kindBool, i + 4, literal(data, i, "true")
+	case c == 'f':
+		return kindBool, i + 5, literal(data, i, "false")
+	case c == 'n':
+		return kindNull, i + 4, literal(data, i, "null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		end, err := scanNumber(data, i)
+		return kindNumber, end, err
+	}
+	return 0, i, syntaxError(data, i, "want a value")
+}
+
+func literal(data []byte, i int, word string) error {
+	if len(data)-i < len(word) || string(data[i:i+len(word)]) != word {
+		return syntaxError(data, i, "want "+word)
+	}
+	return nil
+}
+
+// scanNumber checks the JSON number grammar:
+// -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+func scanNumber(data []byte, i int) (int, error) {
+	if data[i] == '-' {
+		i++
+	}
+	digits := func() bool {
+		start := i
+		for i < len(data) && data[i] >= '0' && data[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	switch {
+	case i < len(data) && data[i] == '0':
+		i++
+	case !digits():
+		return i, syntaxError(data, i, "want a digit")
+	}
+	if i < len(data) && data[i] == '.' {
+		i++
+		if !digits() {
+			return i, syntaxError(data, i, "want a digit after a decimal point")
+		}
+	}
+	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
+		i++
+		if i < len(data) && (data[i] == '+' || data[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return i, syntaxError(data, i, "want a digit in an exponent")
+		}
+	}
+	return i, nil
+}
+
+// skipNested checks the object or array at data[i], the depth-th level of
+// nesting, and returns the offset after it. It is where maxNesting holds.
+func skipNested(data []byte, i, depth int) (int, error) {
+	if depth > maxNesting {
+		return i, fmt.Errorf("%w: JSON nests deeper than %d levels", ErrMalformedBody, maxNesting)
+	}
+	closer := byte('}')
+	if data[i] == '[' {
+		closer = ']'
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == closer {
+		return i + 1, nil
+	}
+	var err error
+	for {
+		if closer == '}' {
+			if i >= len(data) || data[i] != '"' {
+				return i, syntaxError(data, i, "want a field name")
+			}
+			if i, err = skipString(data, i); err != nil {
+				return i, err
+			}
+			i = skipSpace(data, i)
+			if i >= len(data) || data[i] != ':' {
+				return i, syntaxError(data, i, "want a colon after a field name")
+			}
+			i = skipSpace(data, i+1)
+		}
+		if _, i, err = skipValue(data, i, depth); err != nil {
+			return i, err
+		}
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == closer {
+			return i + 1, nil
+		}
+		return i, syntaxError(data, i, "want a comma or a closing bracket")
+	}
+}
+
+// skipString checks the JSON string at data[i] without decoding it.
+func skipString(data []byte, i int) (int, error) {
+	for j := i + 1; j < len(data); j++ {
+		switch c := data[j]; {
+		case c == '"':
+			return j + 1, nil
+		case c == '\\':
+			j++
+			if j >= len(data) {
+				return j, syntaxError(data, j, "want an escape")
+			}
+			switch data[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if hex4(data, j+1) < 0 {
+					return j, syntaxError(data, j, "want four hex digits after \\u")
+				}
+				j += 4
+			default:
+				return j, syntaxError(data, j, "want a valid escape")
+			}
+		case c < 0x20:
+			return j, syntaxError(data, j, "want no control character in a string")
+		}
+	}
+	return len(data), syntaxError(data, len(data), "want the end of a string")
+}
+
+// readString decodes the JSON string at data[i]. Without escapes or broken
+// UTF-8 the text is a slice of data; otherwise it is decoded into scratch,
+// with U+FFFD for invalid UTF-8 and lone surrogates, as encoding/json does.
+func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int, err error) {
+	plain := true
+	j := i + 1
+	for ; j < len(data); j++ {
+		c := data[j]
+		if c == '"' {
+			break
+		}
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+		if c < 0x20 {
+			return nil, nil, j, syntaxError(data, j, "want no control character in a string")
+		}
+	}
+	if plain {
+		if j >= len(data) {
+			return nil, nil, j, syntaxError(data, j, "want the end of a string")
+		}
+		return data[i+1 : j], data[i : j+1], j + 1, nil
+	}
+	end, err := skipString(data, i)
+	if err != nil {
+		return nil, nil, end, err
+	}
+	inner := data[i+1 : end-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return inner, data[i:end], end, nil
+	}
+	start := len(st.scratch)
+	for r := 0; r < len(inner); {
+		c := inner[r]
+		switch {
+		case c == '\\':
+			r++
+			switch inner[r] {
+			case 'b':
+				st.scratch = append(st.scratch, '\b')
+			case 'f':
+				st.scratch = append(st.scratch, '\f')
+			case 'n':
+				st.scratch = append(st.scratch, '\n')
+			case 'r':
+				st.scratch = append(st.scratch, '\r')
+			case 't':
+				st.scratch = append(st.scratch, '\t')
+			case 'u':
+				rr := rune(hex4(inner, r+1))
+				r += 4
+				if utf16.IsSurrogate(rr) {
+					rr2 := rune(-1)
+					if r+2 < len(inner) && inner[r+1] == '\\' && inner[r+2] == 'u' {
+						rr2 = rune(hex4(inner, r+3))
+					}
+					if dec := utf16.DecodeRune(rr, rr2); dec != utf8.RuneError {
+						rr = dec
+						r += 6
+					} else {
+						rr = utf8.RuneError
+					}
+				}
+				st.scratch = utf8.AppendRune(st.scratch, rr)
+			default: // '"', '\\', '/'
+				st.scratch = append(st.scratch, inner[r])
+			}
+			r++
+		case c < utf8.RuneSelf:
+			st.scratch = append(st.scratch, c)
+			r++
+		default:
+			rr, size := utf8.DecodeRune(inner[r:])
+			st.scratch = utf8.AppendRune(st.scratch, rr)
+			r += size
+		}
+	}
+	return st.scratch[start:len(st.scratch):len(st.scratch)], data[i:end], end, nil
+}
+
+// hex4 reads four hex digits at data[i], or returns -1.
+func hex4(data []byte, i int) int {
+	if len(data)-i < 4 {
+		return -1
+	}
+	n := 0
+	for _, c := range data[i : i+4] {
+		d := hexDigit(c)
+		if d < 0 {
+			return -1
+		}
+		n = n<<4 | d
+	}
+	return n
+}
+
+// hexDigit reads one hex digit, or returns -1; JSON's \u escapes and a
+// form's %XX escapes both read theirs with it.
+func hexDigit(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c - 'a' + 10)
+	case c >= 'A' && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
+}
