@@ -7,14 +7,8 @@ package smsgw24
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"reflect"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/go-playground/validator/v10"
 )
 
 // Kind tells the three kinds of event apart.
@@ -83,28 +77,28 @@ type Extra map[string]json.RawMessage
 // StatusUpdate reports a change in the delivery status of an outgoing
 // message: the body of the gateway's status webhook.
 type StatusUpdate struct {
-	SMSID         int64     `json:"sms_id" validate:"gt=0"`    // the message, as the gateway's API numbers it
-	Status        Status    `json:"status_id" validate:"ne=0"` // the new status
-	StatusMessage string    `json:"status_message"`            // the gateway's own text for the status
-	SendTo        string    `json:"sendto"`                    // the recipient's number
-	SentTime      time.Time `json:"senttime"`                  // when it was sent; zero when absent or unreadable
-	Channel       Channel   `json:"channel_id"`                // the slot it went out through
-	DeviceID      int64     `json:"device_id"`                 // the gateway's id of the phone
+	SMSID         int64     `json:"sms_id"`         // the message, as the gateway's API numbers it
+	Status        Status    `json:"status_id"`      // the new status
+	StatusMessage string    `json:"status_message"` // the gateway's own text for the status
+	SendTo        string    `json:"sendto"`         // the recipient's number
+	SentTime      time.Time `json:"senttime"`       // when it was sent; zero when absent or unreadable
+	Channel       Channel   `json:"channel_id"`     // the slot it went out through
+	DeviceID      int64     `json:"device_id"`      // the gateway's id of the phone
 	Extra         Extra     `json:"-"`
 }
 
 // TextMessage is an incoming text: SMS, WhatsApp or WhatsApp Business
 // text, or RCS text.
 type TextMessage struct {
-	SMSID      int64     `json:"sms_id" validate:"gt=0"` // the gateway's id of the message
-	Address    string    `json:"address"`                // the sender: a number, "+" restored, or a name such as "MTN"
-	Body       string    `json:"body"`                   // the text
-	Date       time.Time `json:"date"`                   // when the phone received it
-	DateSent   time.Time `json:"date_sent"`              // when the sender sent it
-	InternalID int64     `json:"internal_id"`            // the phone's own id of the message
-	Channel    Channel   `json:"channel_id"`             // the slot it came in through
-	DeviceID   int64     `json:"device_id"`              // the gateway's id of the phone
-	DeviceName string    `json:"device_name"`            // the phone's name in the gateway
+	SMSID      int64     `json:"sms_id"`      // the gateway's id of the message
+	Address    string    `json:"address"`     // the sender: a number, "+" restored, or a name such as "MTN"
+	Body       string    `json:"body"`        // the text
+	Date       time.Time `json:"date"`        // when the phone received it
+	DateSent   time.Time `json:"date_sent"`   // when the sender sent it
+	InternalID int64     `json:"internal_id"` // the phone's own id of the message
+	Channel    Channel   `json:"channel_id"`  // the slot it came in through
+	DeviceID   int64     `json:"device_id"`   // the gateway's id of the phone
+	DeviceName string    `json:"device_name"` // the phone's name in the gateway
 	Extra      Extra     `json:"-"`
 }
 
@@ -113,16 +107,16 @@ type TextMessage struct {
 // over the network: fetch it only through a client that limits where it may
 // connect and how much it reads.
 type ImageMessage struct {
-	SMSID      int64     `json:"sms_id" validate:"gt=0"` // the gateway's id of the message
-	Address    string    `json:"address"`                // the sender
-	Body       string    `json:"body"`                   // a caption; empty in what the gateway documents
-	Date       time.Time `json:"date"`                   // when the phone received it
-	DateSent   time.Time `json:"date_sent"`              // when the sender sent it
-	ImageURL   string    `json:"img_url"`                // where the gateway stored the image
-	InternalID int64     `json:"internal_id"`            // the phone's own id; null in what the gateway documents
-	Channel    Channel   `json:"channel_id"`             // the slot it came in through
-	DeviceID   int64     `json:"device_id"`              // the gateway's id of the phone; often absent
-	DeviceName string    `json:"device_name"`            // the phone's name; often absent
+	SMSID      int64     `json:"sms_id"`      // the gateway's id of the message
+	Address    string    `json:"address"`     // the sender
+	Body       string    `json:"body"`        // a caption; empty in what the gateway documents
+	Date       time.Time `json:"date"`        // when the phone received it
+	DateSent   time.Time `json:"date_sent"`   // when the sender sent it
+	ImageURL   string    `json:"img_url"`     // where the gateway stored the image
+	InternalID int64     `json:"internal_id"` // the phone's own id; null in what the gateway documents
+	Channel    Channel   `json:"channel_id"`  // the slot it came in through
+	DeviceID   int64     `json:"device_id"`   // the gateway's id of the phone; often absent
+	DeviceName string    `json:"device_name"` // the phone's name; often absent
 	Extra      Extra     `json:"-"`
 }
 
@@ -148,41 +142,35 @@ func (*StatusUpdate) isEvent() {}
 func (*TextMessage) isEvent()  {}
 func (*ImageMessage) isEvent() {}
 
-// The shared validator: building one is costly, using it is safe from many
-// goroutines.
-var validate = func() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		return name
-	})
-	return v
-}()
-
 // Validate checks that the update is usable: a positive SMSID and a
-// non-zero Status. It wraps ErrMissingField or ErrInvalidField.
-func (e *StatusUpdate) Validate() error { return validateEvent(e) }
+// non-zero Status. It wraps [ErrMissingField] or [ErrInvalidField].
+func (e *StatusUpdate) Validate() error {
+	if err := checkSMSID(e.SMSID); err != nil {
+		return err
+	}
+	if e.Status == 0 {
+		return &FieldError{Field: "status_id", Reason: "is absent", Err: ErrMissingField}
+	}
+	return nil
+}
 
 // Validate checks that the message is usable: a positive SMSID. It wraps
-// ErrMissingField or ErrInvalidField.
-func (e *TextMessage) Validate() error { return validateEvent(e) }
+// [ErrMissingField] or [ErrInvalidField].
+func (e *TextMessage) Validate() error { return checkSMSID(e.SMSID) }
 
 // Validate checks that the message is usable: a positive SMSID. It wraps
-// ErrMissingField or ErrInvalidField.
-func (e *ImageMessage) Validate() error { return validateEvent(e) }
+// [ErrMissingField] or [ErrInvalidField].
+func (e *ImageMessage) Validate() error { return checkSMSID(e.SMSID) }
 
-func validateEvent(e Event) error {
-	err := validate.Struct(e)
-	if err == nil {
-		return nil
+// checkSMSID checks an event's sms_id. Two rules are checked by hand: the
+// validator, which pays on the client's requests, would cost an event more
+// than decoding it.
+func checkSMSID(id int64) error {
+	switch {
+	case id == 0:
+		return &FieldError{Field: "sms_id", Reason: "is absent", Err: ErrMissingField}
+	case id < 0:
+		return &FieldError{Field: "sms_id", Reason: "is out of range", Err: ErrInvalidField}
 	}
-	var verrs validator.ValidationErrors
-	if errors.As(err, &verrs) && len(verrs) > 0 {
-		fe := verrs[0]
-		if reflect.ValueOf(fe.Value()).IsZero() {
-			return &FieldError{Field: fe.Field(), Reason: "is absent", Err: ErrMissingField}
-		}
-		return &FieldError{Field: fe.Field(), Reason: "is out of range", Err: ErrInvalidField}
-	}
-	return fmt.Errorf("%w: %v", ErrInvalidField, err)
+	return nil
 }

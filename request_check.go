@@ -13,6 +13,17 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
+// The shared validator: building one is costly, using it is safe from many
+// goroutines.
+var validate = func() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		return name
+	})
+	return v
+}()
+
 // ErrInvalidRequest is wrapped by an error for a request the client refused
 // to send: one that lacks what the method requires or holds a value out of
 // range (then the error is a *FieldError whose Field is the API's
