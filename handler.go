@@ -528,13 +528,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 
 var okBody = []byte("{\"ok\":true}\n")
 
-// jsonContentType is the Content-Type of every 200. One slice serves every
-// answer, as header values are only read once set; a middleware that adds
-// to it gets a copy, as its capacity is full.
-var jsonContentType = []string{"application/json"}
-
+// writeOK answers 200 with okBody. Its Content-Type is a header value of its
+// own, which a middleware may change without changing later answers.
 func writeOK(w http.ResponseWriter) {
-	w.Header()["Content-Type"] = jsonContentType
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(okBody)
 }

@@ -308,6 +308,28 @@ func TestHandlerKeepsServingAfterPanic(t *testing.T) {
 	}
 }
 
+// TestHandlerOKHeaderIsPerAnswer: a middleware that writes into the
+// Content-Type value of a 200 after the Handler answered changes that
+// answer's header only, not the next answer's.
+func TestHandlerOKHeaderIsPerAnswer(t *testing.T) {
+	rec := &recorder{}
+	h := rec.handler()
+	rewriting := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		if v := w.Header()["Content-Type"]; len(v) > 0 {
+			v[0] = "text/html"
+		}
+	})
+	first := serve(rewriting, fixtureRequest(t, "status_v1_json.txt", "?token="+testToken))
+	require.Equal(t, http.StatusOK, first.Code)
+	assert.Equal(t, []string{"text/html"}, first.Header()["Content-Type"], "the middleware wrote into the answer's value")
+
+	next := serve(h, fixtureRequest(t, "text_v1_json.txt", "?token="+testToken))
+	require.Equal(t, http.StatusOK, next.Code)
+	assert.Equal(t, []string{"application/json"}, next.Header()["Content-Type"])
+	assert.Equal(t, 2, rec.count())
+}
+
 // TestHandlerServerConcurrent drives a real server from many goroutines:
 // every event reaches its callback once, and the race detector watches.
 func TestHandlerServerConcurrent(t *testing.T) {
