@@ -3,7 +3,7 @@
 // encoded and wrongly typed bodies, each answered with a 4xx and a message
 // that says what is wrong, and none reaching a callback. The fixtures are
 // bodies that must be rejected; the tolerant decoder accepts many odd ones
-// (see testdata/*.txt), which do not belong here.
+// (see internal/fixture/webhooks/), which do not belong here.
 
 package smsgw24
 
