@@ -12,7 +12,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/go-playground/validator/v10"
@@ -46,7 +45,7 @@ var benchFixtures = []string{"status_v2_json.txt", "text_v2_json.txt", "image_v2
 
 func BenchmarkParse(b *testing.B) {
 	for _, name := range benchFixtures {
-		contentType, body := readFixture(b, filepath.Join("testdata", name))
+		contentType, body := webhookFixture(b, name)
 		b.Run(name+"/smsgw24.Parse", func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
@@ -72,7 +71,7 @@ func BenchmarkParse(b *testing.B) {
 // BenchmarkParseForm measures the form path, which has no plain
 // alternative in encoding/json.
 func BenchmarkParseForm(b *testing.B) {
-	contentType, body := readFixture(b, filepath.Join("testdata", "text_v2_form.txt"))
+	contentType, body := webhookFixture(b, "text_v2_form.txt")
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
@@ -167,7 +166,7 @@ func BenchmarkHandler(b *testing.B) {
 		{"ReadAll", readAll},
 	}
 	for _, name := range benchFixtures {
-		contentType, data := readFixture(b, filepath.Join("testdata", name))
+		contentType, data := webhookFixture(b, name)
 		for _, recv := range receivers {
 			b.Run(name+"/"+recv.name, func(b *testing.B) {
 				body := &reusableBody{data: data}

@@ -15,15 +15,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-smsgw24/smsgw24/internal/fixture"
 )
 
 // addFixtureSeeds seeds a fuzz target with every fixture, valid or not.
 func addFixtureSeeds(f *testing.F, add func(contentType string, body []byte)) {
-	files, err := filepath.Glob("testdata/*.txt")
-	require.NoError(f, err)
+	for _, fx := range fixture.All() {
+		add(fx.ContentType, fx.Body)
+	}
 	invalid, err := filepath.Glob("testdata/invalid/*.txt")
 	require.NoError(f, err)
-	for _, file := range append(files, invalid...) {
+	for _, file := range invalid {
 		add(readFixture(f, file))
 	}
 }

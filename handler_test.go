@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,7 +56,7 @@ func (rec *recorder) handler() *Handler {
 
 func fixtureRequest(t testing.TB, name, query string) *http.Request {
 	t.Helper()
-	contentType, body := readFixture(t, filepath.Join("testdata", name))
+	contentType, body := webhookFixture(t, name)
 	r := httptest.NewRequest(http.MethodPost, "/hook"+query, bytes.NewReader(body))
 	if contentType != "" {
 		r.Header.Set("Content-Type", contentType)
@@ -346,7 +345,7 @@ func TestHandlerServerConcurrent(t *testing.T) {
 	for round := range rounds {
 		for _, name := range names {
 			wg.Go(func() {
-				contentType, body := readFixture(t, filepath.Join("testdata", name))
+				contentType, body := webhookFixture(t, name)
 				resp, err := http.Post(srv.URL+"/hook?token="+testToken, contentType, bytes.NewReader(body))
 				if err != nil {
 					errs <- err

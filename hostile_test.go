@@ -6,7 +6,7 @@
 // a *FieldError names; the exact text is pinned for one body of each shape
 // of message only, so that rewording a message or moving an offset changes a
 // few lines here, not the whole table. The fixtures are bodies that must be
-// rejected; the tolerant decoder accepts many odd ones (see testdata/*.txt),
+// rejected; the tolerant decoder accepts many odd ones (see internal/fixture/webhooks/),
 // which do not belong here.
 
 package smsgw24

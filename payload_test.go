@@ -1,11 +1,10 @@
-// payload_test.go pins Parse to the fixtures in testdata/: every variant in
-// both generations of the gateway's documents, as JSON and as form bodies,
-// and one fixture per shape the real wire takes.
+// payload_test.go pins Parse to the fixtures of internal/fixture: every
+// variant in both generations of the gateway's documents, as JSON and as
+// form bodies, and one fixture per shape the real wire takes.
 
 package smsgw24
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -16,27 +15,29 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-smsgw24/smsgw24/internal/fixture"
 )
 
-// readFixture splits a fixture file into its Content-Type and body. A
-// fixture is a few header lines, a blank line and the body; one newline at
-// the end of the file is not part of the body.
+// webhookFixture returns the Content-Type and body of the fixture called
+// name (such as "status_v1_json.txt") from internal/fixture.
+func webhookFixture(t testing.TB, name string) (contentType string, body []byte) {
+	t.Helper()
+	f, ok := fixture.Lookup(name)
+	require.True(t, ok, "no fixture %s in internal/fixture/webhooks/", name)
+	return f.ContentType, f.Body
+}
+
+// readFixture reads a file in the fixtures' format (a few header lines, a
+// blank line and the body), such as those of testdata/invalid/ and
+// testdata/hostile/, with the fixtures' own reader.
 func readFixture(t testing.TB, path string) (contentType string, body []byte) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	head, body, found := bytes.Cut(data, []byte("\n\n"))
-	if bytes.HasPrefix(data, []byte("\n")) { // no headers at all
-		head, body, found = nil, data[1:], true
-	}
-	require.True(t, found, "%s: no blank line after the headers", path)
-	for _, line := range strings.Split(string(head), "\n") {
-		if name, value, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "Content-Type") {
-			contentType = strings.TrimSpace(value)
-		}
-	}
-	body = bytes.TrimSuffix(body, []byte("\n"))
-	return contentType, body
+	f, err := fixture.Parse(path, data)
+	require.NoError(t, err)
+	return f.ContentType, f.Body
 }
 
 func utc(year int, month time.Month, day, hour, minute, sec, nsec int) time.Time {
@@ -188,7 +189,7 @@ var fixtureEvents = map[string]Event{
 func TestParseFixtures(t *testing.T) {
 	for name, want := range fixtureEvents {
 		t.Run(name, func(t *testing.T) {
-			contentType, body := readFixture(t, filepath.Join("testdata", name))
+			contentType, body := webhookFixture(t, name)
 			got, err := Parse(contentType, body)
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
@@ -196,13 +197,13 @@ func TestParseFixtures(t *testing.T) {
 	}
 }
 
-// TestEveryFixtureIsPinned keeps the table above and testdata/ together.
+// TestEveryFixtureIsPinned keeps fixtureEvents with the fixtures of
+// internal/fixture, and invalidBodies with testdata/invalid/.
 func TestEveryFixtureIsPinned(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txt")
-	require.NoError(t, err)
-	require.Len(t, files, len(fixtureEvents))
-	for _, f := range files {
-		assert.Contains(t, fixtureEvents, filepath.Base(f))
+	fixtures := fixture.All()
+	require.Len(t, fixtures, len(fixtureEvents))
+	for _, f := range fixtures {
+		assert.Contains(t, fixtureEvents, f.Name+".txt")
 	}
 	invalid, err := filepath.Glob("testdata/invalid/*.txt")
 	require.NoError(t, err)

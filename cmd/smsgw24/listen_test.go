@@ -153,7 +153,7 @@ func TestSendFileAndForm(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, out, "(file "+xml+": text/xml, ")
 	assert.Contains(t, out, "415 Unsupported Media Type")
-	code, out, errOut = runCmd(t, "send", "-url", url, filepath.Join("..", "..", "testdata", "status_v2_form.txt"))
+	code, out, errOut = runCmd(t, "send", "-url", url, filepath.Join("..", "..", "internal", "fixture", "webhooks", "status_v2_form.txt"))
 	assert.Equal(t, exitOK, code, out+errOut)
 	assert.Contains(t, out, "application/x-www-form-urlencoded, ")
 	lines = readLines(t, stdout.String())

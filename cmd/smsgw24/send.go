@@ -33,7 +33,7 @@ func send(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 one of the fixtures of package smsgw24test (send -list lists them), sent
 with its own Content-Type. FILE is a file holding one JSON body, such as
 an event that listen -json printed (jq -c .event), sent as
-application/json; or a fixture file in the format of testdata/*.txt
+application/json; or a fixture file (.txt) in the fixtures' format
 (headers, a blank line, the body), such as testdata/invalid/xml_body.txt.
 Send exits 1 when the answer is not 2xx, or no answer came; 2 when the
 command line is wrong.
@@ -92,9 +92,9 @@ command line is wrong.
 }
 
 // load reads the body to send: a fixture called name, or else a file: a
-// JSON body, or a fixture file (.txt) in the format of testdata/. With
-// form, the event it holds is sent as a form instead. An error wrapping
-// fs.ErrNotExist means there is neither.
+// JSON body, or a fixture file (.txt) in the fixtures' format, which
+// smsgw24test.ParseFixture reads. With form, the event it holds is sent as
+// a form instead. An error wrapping fs.ErrNotExist means there is neither.
 func load(name string, form bool) (contentType string, body []byte, what string, err error) {
 	if f, ok := smsgw24test.LookupFixture(name); ok {
 		contentType, body, what = f.ContentType, f.Body, "fixture "+f.Name

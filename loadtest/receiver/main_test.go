@@ -21,6 +21,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-smsgw24/smsgw24/smsgw24test"
 )
 
 // addrWriter is the receiver's stdout: it hands over the address of the
@@ -80,20 +82,13 @@ func start(t *testing.T, args ...string) (base string, log *syncBuffer) {
 	return base, log
 }
 
-// fixture reads a body of the library's testdata: header lines, a blank
-// line, the body.
+// fixture returns the Content-Type and body of one of the library's
+// fixtures (see smsgw24test.Fixtures).
 func fixture(t *testing.T, name string) (contentType string, body []byte) {
 	t.Helper()
-	data, err := os.ReadFile("../../testdata/" + name)
-	require.NoError(t, err)
-	head, body, ok := bytes.Cut(data, []byte("\n\n"))
-	require.True(t, ok)
-	for _, line := range strings.Split(string(head), "\n") {
-		if name, value, ok := strings.Cut(line, ":"); ok && strings.EqualFold(name, "Content-Type") {
-			contentType = strings.TrimSpace(value)
-		}
-	}
-	return contentType, bytes.TrimSuffix(body, []byte("\n"))
+	f, ok := smsgw24test.LookupFixture(name)
+	require.True(t, ok, "no fixture %s", name)
+	return f.ContentType, f.Body
 }
 
 func post(t *testing.T, url, contentType string, body []byte) (int, string) {
