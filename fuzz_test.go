@@ -1,6 +1,8 @@
-// fuzz_test.go fuzzes the decoders: Parse as a whole, and the JSON and form
-// scanners of wire.go against encoding/json and net/url, which they must
-// agree with wherever those accept the input; and the Handler as a whole.
+// fuzz_test.go fuzzes Parse and the Handler as a whole: no panic, no echo
+// of the body, a round trip through MarshalJSON. The byte-level readers
+// have fuzz targets of their own beside them: FuzzScanJSON in
+// scanjson_test.go, FuzzScanForm in form_test.go, FuzzParseWhole in
+// number_test.go.
 
 package smsgw24
 

@@ -1,4 +1,5 @@
-// This file tests the request verifiers of verify.go.
+// verify_test.go tests the request verifiers: Token, IPAllowlist,
+// StandardWebhooks, All and Any.
 
 package smsgw24_test
 

@@ -1,4 +1,4 @@
-// payload_test.go pins Parse to the fixtures of internal/fixture: every
+// parse_test.go pins Parse to the fixtures of internal/fixture: every
 // variant in both generations of the gateway's documents, as JSON and as
 // form bodies, and one fixture per shape the real wire takes.
 
