@@ -8,10 +8,10 @@ import (
 	"net/http"
 )
 
-// All returns a Verifier that accepts a request only when every one of
+// All returns a [Verifier] that accepts a request only when every one of
 // verifiers accepts it. They run in order and the first error is returned, so
-// list cheap checks (IPAllowlist) before costly ones. With no verifier, or a
-// nil one, it rejects every request with ErrNotConfigured. When every one
+// list cheap checks ([IPAllowlist]) before costly ones. With no verifier, or a
+// nil one, it rejects every request with [ErrNotConfigured]. When every one
 // of verifiers is a [RequestVerifier], so is the Verifier All returns.
 func All(verifiers ...Verifier) Verifier {
 	vs := allVerifier(append([]Verifier(nil), verifiers...))
@@ -21,12 +21,12 @@ func All(verifiers ...Verifier) Verifier {
 	return vs
 }
 
-// Any returns a Verifier that accepts a request when at least one of
+// Any returns a [Verifier] that accepts a request when at least one of
 // verifiers accepts it; they run in order until one does. When all reject it,
-// the error returned is the first one of class ErrForbidden if there is one
+// the error returned is the first one of class [ErrForbidden] if there is one
 // (some credential was presented but rejected), otherwise the first error.
 // With no verifier, or a nil one, it rejects every request with
-// ErrNotConfigured. When every one of verifiers is a [RequestVerifier], so
+// [ErrNotConfigured]. When every one of verifiers is a [RequestVerifier], so
 // is the Verifier Any returns.
 func Any(verifiers ...Verifier) Verifier {
 	vs := anyVerifier(append([]Verifier(nil), verifiers...))

@@ -25,7 +25,7 @@ var (
 )
 
 // FieldError names the wire field behind [ErrMissingField] or
-// [ErrInvalidField]. errors.Is(err, ErrMissingField) works through it.
+// [ErrInvalidField]. errors.Is(err, [ErrMissingField]) works through it.
 type FieldError struct {
 	Field  string // the gateway's name for the field, such as "sms_id"
 	Reason string // what is wrong, without the field's value
@@ -33,7 +33,7 @@ type FieldError struct {
 }
 
 // Error says which field is at fault and why, without its value. A
-// FieldError with no Err reads as an invalid field.
+// [FieldError] with no Err reads as an invalid field.
 func (e *FieldError) Error() string {
 	class := ErrInvalidField
 	if e.Err != nil {

@@ -53,15 +53,15 @@ func (c Channel) String() string {
 }
 
 // Event is what one webhook call carries: a *StatusUpdate, a *TextMessage
-// or an *ImageMessage. Switch on its type, or on Kind.
+// or an *ImageMessage. Switch on its type, or on [Kind].
 type Event interface {
 	// Kind tells which of the three the event is.
 	Kind() Kind
 	// ID is the gateway's sms_id, the message the event is about.
 	ID() int64
-	// Validate checks what makes the event usable, as Parse does.
+	// Validate checks what makes the event usable, as [Parse] does.
 	Validate() error
-	// MarshalJSON writes the event with the gateway's field names; Parse
+	// MarshalJSON writes the event with the gateway's field names; [Parse]
 	// reads it back to an equal event.
 	MarshalJSON() ([]byte, error)
 	isEvent()
@@ -143,7 +143,7 @@ func (*TextMessage) isEvent()  {}
 func (*ImageMessage) isEvent() {}
 
 // Validate checks that the update is usable: a positive SMSID and a
-// non-zero Status. It wraps [ErrMissingField] or [ErrInvalidField].
+// non-zero [Status]. It wraps [ErrMissingField] or [ErrInvalidField].
 func (e *StatusUpdate) Validate() error {
 	if err := checkSMSID(e.SMSID); err != nil {
 		return err

@@ -18,14 +18,14 @@ import (
 	"time"
 )
 
-// DefaultMaxBodyBytes is the body cap of a Handler whose MaxBodyBytes is
+// DefaultMaxBodyBytes is the body cap of a [Handler] whose MaxBodyBytes is
 // zero: 1 MiB. Most of the gateway's bodies are under 1 KiB, but a WhatsApp
 // text may be 65 536 characters, about 400 KiB once escaped as \uXXXX in
 // JSON or percent-encoded in a form (768 KiB for emoji). The cap costs
 // nothing up front: the body's buffer grows only as its bytes arrive.
 const DefaultMaxBodyBytes = 1 << 20
 
-// Handler receives the gateway's webhooks. A Handler literal with its
+// Handler receives the gateway's webhooks. A [Handler] literal with its
 // callbacks set is ready to mount, on both the status URL and the incoming
 // message URL, or on one URL for both:
 //
@@ -72,14 +72,14 @@ type Handler struct {
 	OnEvent func(context.Context, Event) error
 
 	// Verifier checks each request before its body is decoded, for
-	// example Token(secret); a [RequestVerifier] such as Token checks it
+	// example Token(secret); a [RequestVerifier] such as [Token] checks it
 	// before the body is even read. nil accepts every request: the
-	// gateway signs nothing, so without a Verifier anyone who knows the URL
+	// gateway signs nothing, so without a [Verifier] anyone who knows the URL
 	// can post ([Handler.Check] reports it).
 	Verifier Verifier
 
 	// MaxBodyBytes caps the body; a longer one is answered 413. 0 means
-	// DefaultMaxBodyBytes (1 MiB); math.MaxInt64 means no cap. Memory is
+	// [DefaultMaxBodyBytes] (1 MiB); math.MaxInt64 means no cap. Memory is
 	// taken as the body's bytes arrive, never for the length a client
 	// announces.
 	MaxBodyBytes int64
@@ -88,15 +88,15 @@ type Handler struct {
 	Location *time.Location
 
 	// Deduplicator, if set, keeps an event that was handled once from
-	// reaching the callbacks again. See Deduplicator. A Deduplicator that
-	// fails is answered 503 (ErrDeduplicator), without the callback.
+	// reaching the callbacks again. See [Deduplicator]. A Deduplicator that
+	// fails is answered 503 ([ErrDeduplicator]), without the callback.
 	Deduplicator Deduplicator
 
 	// Timeout, if positive, bounds the context a callback receives. A
 	// callback that returns the context's error is answered 503. A
 	// callback that ignores its context is not stopped.
 	//
-	// With a Deduplicator, keep Timeout below its lease: a callback still
+	// With a [Deduplicator], keep Timeout below its lease: a callback still
 	// running when the lease runs out may be taken over by a copy of the
 	// event on another request or replica, and then both run.
 	Timeout time.Duration
@@ -112,12 +112,12 @@ type Handler struct {
 	// records of handled events.
 	LogMessageText bool
 
-	// OnError, if set, is called with every error the Handler answers,
+	// OnError, if set, is called with every error the [Handler] answers,
 	// for metrics or alerts, with the HTTP status it answered.
 	OnError func(r *http.Request, status int, err error)
 }
 
-// Errors the Handler answers with, beside those of Parse and the verifiers.
+// Errors the [Handler] answers with, beside those of [Parse] and the verifiers.
 var (
 	// ErrMethodNotAllowed: the request was not a POST.
 	ErrMethodNotAllowed = errors.New("smsgw24: method not allowed, use POST")
@@ -129,9 +129,9 @@ var (
 	ErrInProgress = errors.New("smsgw24: the same event is being handled, try again later")
 	// ErrCallbackPanic: the callback panicked.
 	ErrCallbackPanic = errors.New("smsgw24: callback panicked")
-	// ErrNoVerifier: Handler.Check found no Verifier.
+	// ErrNoVerifier: [Handler.Check] found no [Verifier].
 	ErrNoVerifier = errors.New("smsgw24: no Verifier: every request is accepted")
-	// ErrDeduplicator: the Deduplicator failed to claim the event (its
+	// ErrDeduplicator: the [Deduplicator] failed to claim the event (its
 	// store is down), so the callback did not run. It is answered 503; the
 	// store's own error is wrapped for the log and OnError, not answered.
 	ErrDeduplicator = errors.New("smsgw24: the de-duplication store failed, try again later")
@@ -145,8 +145,8 @@ const (
 	maxPooledBodyBuffer = 64 << 10
 )
 
-// bodyBuffers keep request bodies between requests: Parse copies what it
-// keeps, and a Verifier keeps nothing, so a buffer is free again once the
+// bodyBuffers keep request bodies between requests: [Parse] copies what it
+// keeps, and a [Verifier] keeps nothing, so a buffer is free again once the
 // request is answered. They are held by pointer so that putting one back
 // does not allocate.
 var bodyBuffers = sync.Pool{New: func() any {
@@ -154,7 +154,7 @@ var bodyBuffers = sync.Pool{New: func() any {
 	return &buf
 }}
 
-// Check reports what would make the Handler fail requests that it should
+// Check reports what would make the [Handler] fail requests that it should
 // accept, so that a program can refuse to start with it rather than learn
 // of it at the first webhook. The error joins one error per finding:
 //
@@ -169,7 +169,7 @@ var bodyBuffers = sync.Pool{New: func() any {
 //     All or Any holding one: it wraps [ErrNotConfigured].
 //
 // A Handler meant to serve one kind only sets OnEvent to answer the others;
-// one meant to accept every request says so with a Verifier, such as a
+// one meant to accept every request says so with a [Verifier], such as a
 // [VerifierFunc] that returns nil. Check returns nil when it finds nothing.
 func (h *Handler) Check() error {
 	var errs []error
@@ -251,7 +251,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.handle(w, r, ev)
 }
 
-// failVerify answers a verification error: 401 for ErrUnauthenticated,
+// failVerify answers a verification error: 401 for [ErrUnauthenticated],
 // 403 for anything else.
 func (h *Handler) failVerify(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusForbidden
@@ -333,7 +333,7 @@ func decodeStatus(err error) int {
 	return http.StatusBadRequest
 }
 
-// handle runs the callback for ev, under the Deduplicator if there is one.
+// handle runs the callback for ev, under the [Deduplicator] if there is one.
 func (h *Handler) handle(w http.ResponseWriter, r *http.Request, ev Event) {
 	if !h.hasCallback(ev) {
 		h.fail(w, r, http.StatusNotImplemented, fmt.Errorf("%w: %s", ErrNoCallback, ev.Kind()))

@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// IPAllowlist is a Verifier that accepts a request only when its client
+// IPAllowlist is a [Verifier] that accepts a request only when its client
 // address lies in one of the Allow prefixes.
 //
 // The client address is taken from r.RemoteAddr. Only when RemoteAddr lies in
@@ -25,7 +25,7 @@ import (
 // as IPv4, and zones are ignored.
 //
 // The zero value allows nothing and rejects every request with
-// ErrNotConfigured. Use ParsePrefixes to build the prefix lists from text.
+// [ErrNotConfigured]. Use [ParsePrefixes] to build the prefix lists from text.
 // An *IPAllowlist is a [RequestVerifier].
 type IPAllowlist struct {
 	// Allow lists the client addresses that are accepted.
@@ -37,7 +37,7 @@ type IPAllowlist struct {
 }
 
 // ParsePrefixes parses IP addresses ("203.0.113.7", "2001:db8::1") and CIDR
-// prefixes ("198.51.100.0/24") into prefixes for IPAllowlist; a single address
+// prefixes ("198.51.100.0/24") into prefixes for [IPAllowlist]; a single address
 // becomes a prefix holding just that address. Surrounding spaces are ignored.
 // IPv4-mapped IPv6 addresses and prefixes are turned into IPv4 ones.
 func ParsePrefixes(addrs ...string) ([]netip.Prefix, error) {
@@ -68,8 +68,8 @@ func ParsePrefixes(addrs ...string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// Verify implements Verifier; the body is not used. It returns
-// ErrIPNotAllowed, possibly wrapped with the reason, when the client is not
+// Verify implements [Verifier]; the body is not used. It returns
+// [ErrIPNotAllowed], possibly wrapped with the reason, when the client is not
 // allowed or cannot be determined.
 func (l *IPAllowlist) Verify(r *http.Request, _ []byte) error {
 	return l.VerifyRequest(r)
@@ -82,7 +82,7 @@ func (l *IPAllowlist) checkConfig() error {
 	return nil
 }
 
-// VerifyRequest implements RequestVerifier, as Verify.
+// VerifyRequest implements [RequestVerifier], as Verify.
 func (l *IPAllowlist) VerifyRequest(r *http.Request) error {
 	if l == nil || len(l.Allow) == 0 {
 		return ErrNotConfigured
@@ -98,7 +98,7 @@ func (l *IPAllowlist) VerifyRequest(r *http.Request) error {
 }
 
 // ClientAddr returns the client address of r as Verify determines it. The
-// error wraps ErrIPNotAllowed.
+// error wraps [ErrIPNotAllowed].
 func (l *IPAllowlist) ClientAddr(r *http.Request) (netip.Addr, error) {
 	remote, ok := parseHostAddr(r.RemoteAddr)
 	if !ok {

@@ -21,7 +21,7 @@ type Decoder struct {
 var defaultDecoder Decoder
 
 // Parse decodes one webhook body the way the gateway sends it, reading a
-// date without a zone as UTC. It is Decoder.Parse of the zero Decoder.
+// date without a zone as UTC. It is [Decoder.Parse] of the zero Decoder.
 func Parse(contentType string, body []byte) (Event, error) {
 	return defaultDecoder.Parse(contentType, body)
 }
@@ -34,7 +34,7 @@ func Parse(contentType string, body []byte) (Event, error) {
 // status_id makes a *StatusUpdate, type "img" (or an img_url) an
 // *ImageMessage, anything else a *TextMessage. A status_id that is null,
 // empty or 5 (StatusIncoming) in a body with a message's fields (address,
-// body, type or img_url) is that message, and is kept in its Extra.
+// body, type or img_url) is that message, and is kept in its [Extra].
 //
 // Numbers may be JSON numbers or strings, any field may be null, a phone
 // number whose "+" became a space gets it back, and dates are read in every
@@ -42,8 +42,8 @@ func Parse(contentType string, body []byte) (Event, error) {
 // body: it is kept in the event's Extra. Only what identifies the event
 // fails it: a missing or unusable sms_id, or for a status update status_id.
 //
-// The errors wrap ErrEmptyBody, ErrMalformedBody, ErrUnsupportedMediaType,
-// ErrMissingField or ErrInvalidField.
+// The errors wrap [ErrEmptyBody], [ErrMalformedBody], [ErrUnsupportedMediaType],
+// [ErrMissingField] or [ErrInvalidField].
 func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 	// A byte order mark before JSON may be ignored (RFC 8259), and so it is.
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))

@@ -31,12 +31,12 @@ const (
 	// rest is standard base64 of the key bytes.
 	StandardWebhooksSecretPrefix = "whsec_"
 	// DefaultTolerance is how far a message timestamp may lie from the
-	// current time, in either direction, when StandardWebhooks.Tolerance is
+	// current time, in either direction, when [StandardWebhooks.Tolerance] is
 	// zero.
 	DefaultTolerance = 5 * time.Minute
 )
 
-// StandardWebhooks is a Verifier for the Standard Webhooks signature scheme
+// StandardWebhooks is a [Verifier] for the Standard Webhooks signature scheme
 // (https://www.standardwebhooks.com): the webhook-signature header lists
 // space-separated signatures "v1,<base64 HMAC-SHA256>" of
 // id + "." + timestamp + "." + body under the key of a secret. A request is
@@ -55,7 +55,7 @@ type StandardWebhooks struct {
 	// ignored; a malformed one makes Verify reject every request.
 	Secrets []string
 	// Tolerance is how far the webhook-timestamp may lie in the past or in
-	// the future of Now. Zero or negative means DefaultTolerance.
+	// the future of Now. Zero or negative means [DefaultTolerance].
 	Tolerance time.Duration
 	// Now returns the current time. Nil means time.Now.
 	Now func() time.Time
@@ -81,9 +81,9 @@ func (w *StandardWebhooks) keys() ([][]byte, error) {
 	return keys, err
 }
 
-// NewStandardWebhooks returns a StandardWebhooks verifier for secrets with
+// NewStandardWebhooks returns a [StandardWebhooks] verifier for secrets with
 // the default tolerance and clock. It returns an error wrapping
-// ErrInvalidSecret when a secret is malformed, and ErrNotConfigured when no
+// [ErrInvalidSecret] when a secret is malformed, and [ErrNotConfigured] when no
 // secret is given.
 func NewStandardWebhooks(secrets ...string) (*StandardWebhooks, error) {
 	keys, err := decodeSecrets(secrets)
@@ -123,8 +123,8 @@ func decodeSecret(s string) ([]byte, error) {
 
 // SignStandardWebhook returns the webhook-signature header value, "v1,"
 // followed by base64 of the HMAC-SHA256, that signs body with message id and
-// timestamp ts (in whole Unix seconds) under secret, as StandardWebhooks
-// verifies it. It returns ErrInvalidSecret when secret is malformed or empty.
+// timestamp ts (in whole Unix seconds) under secret, as [StandardWebhooks]
+// verifies it. It returns [ErrInvalidSecret] when secret is malformed or empty.
 func SignStandardWebhook(secret, id string, ts time.Time, body []byte) (string, error) {
 	key, err := decodeSecret(secret)
 	if err != nil {
@@ -158,10 +158,10 @@ func (w *StandardWebhooks) checkConfig() error {
 	return nil
 }
 
-// Verify implements Verifier. It returns ErrSignatureMissing when a header is
-// missing, ErrTimestampInvalid when the timestamp is not a count of Unix
-// seconds, ErrSignatureInvalid when no signature is valid, and
-// ErrTimestampTooOld or ErrTimestampTooNew when a valid signature carries a
+// Verify implements [Verifier]. It returns [ErrSignatureMissing] when a header is
+// missing, [ErrTimestampInvalid] when the timestamp is not a count of Unix
+// seconds, [ErrSignatureInvalid] when no signature is valid, and
+// [ErrTimestampTooOld] or [ErrTimestampTooNew] when a valid signature carries a
 // timestamp outside the tolerance.
 func (w *StandardWebhooks) Verify(r *http.Request, body []byte) error {
 	keys, err := w.keys()

@@ -18,7 +18,7 @@ type tokenVerifier struct {
 	digests [][sha256.Size]byte
 }
 
-// Token returns a Verifier that accepts a request carrying one of secrets in
+// Token returns a [Verifier] that accepts a request carrying one of secrets in
 // the token URL query parameter or in an Authorization: Bearer header (scheme
 // matched without regard to case, surrounding spaces and tabs ignored).
 // Several secrets may be active at once, to rotate them without downtime.
@@ -35,9 +35,9 @@ type tokenVerifier struct {
 // every configured secret, without stopping at the first match.
 //
 // Empty secrets are ignored. With no non-empty secret the verifier fails
-// closed: it rejects every request with ErrNotConfigured.
+// closed: it rejects every request with [ErrNotConfigured].
 //
-// It returns ErrNoToken when the request carries no token and ErrBadToken
+// It returns [ErrNoToken] when the request carries no token and [ErrBadToken]
 // when none of the tokens it carries matches. The Verifier it returns is a
 // [RequestVerifier].
 func Token(secrets ...string) Verifier {
@@ -50,7 +50,7 @@ func Token(secrets ...string) Verifier {
 	return v
 }
 
-// Verify implements Verifier; the body is not used.
+// Verify implements [Verifier]; the body is not used.
 func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error {
 	return v.VerifyRequest(r)
 }
@@ -62,7 +62,7 @@ func (v *tokenVerifier) checkConfig() error {
 	return nil
 }
 
-// VerifyRequest implements RequestVerifier.
+// VerifyRequest implements [RequestVerifier].
 func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 	if len(v.digests) == 0 {
 		return ErrNotConfigured
@@ -113,7 +113,7 @@ func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 	return nil
 }
 
-// maxQueryTokens is how many token query parameters Token compares; the
+// maxQueryTokens is how many token query parameters [Token] compares; the
 // gateway sends one.
 const maxQueryTokens = 8
 
