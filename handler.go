@@ -2,6 +2,8 @@
 // they give the gateway: it caps and reads the body, verifies the request,
 // decodes it with Parse, de-duplicates it, calls the user's callback and
 // answers with a status code that tells the gateway whether to try again.
+// Reading the body is in handler_body.go, running the callbacks in
+// handler_callback.go.
 
 package smsgw24
 
