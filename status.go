@@ -6,6 +6,7 @@ package smsgw24
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -258,7 +259,12 @@ func ParseStatus(text string) (Status, error) {
 			return Status(n), nil
 		}
 	}
-	return 0, fmt.Errorf("smsgw24: %w: status %q is neither a code nor a status name", ErrInvalidField, t)
+	if t == "" {
+		return 0, fmt.Errorf("%w: status is empty", ErrInvalidField)
+	}
+	// The text may be anything a sender put on the wire: name its length,
+	// never its content.
+	return 0, fmt.Errorf("%w: status (%d bytes) is neither a code nor a status name", ErrInvalidField, len(t))
 }
 
 // MarshalText writes the numeric code, as the gateway does.
@@ -279,19 +285,26 @@ func (s *Status) UnmarshalText(text []byte) error {
 // MarshalJSON writes the numeric code as a JSON number, as the gateway does.
 func (s Status) MarshalJSON() ([]byte, error) { return s.MarshalText() }
 
-// UnmarshalJSON reads a JSON number, or a string holding a code or a name.
-// null leaves s unchanged.
+// UnmarshalJSON reads a JSON number, or a JSON string holding a code or a
+// name, as [ParseStatus] reads it; escapes such as "\u0037" are decoded
+// first. null leaves s unchanged.
 func (s *Status) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if string(data) == "null" {
 		return nil
 	}
 	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' {
-		unquoted, err := strconv.Unquote(string(data))
-		if err != nil {
-			return fmt.Errorf("smsgw24: %w: status is not a valid JSON string", ErrInvalidField)
+		inner := data[1 : len(data)-1]
+		if bytes.IndexByte(inner, '\\') >= 0 {
+			// A JSON string with escapes: decode it as JSON does, not as
+			// a Go literal (JSON has "\/", Go has "\x41").
+			var text string
+			if err := json.Unmarshal(data, &text); err != nil {
+				return fmt.Errorf("%w: status is not a valid JSON string", ErrInvalidField)
+			}
+			inner = []byte(text)
 		}
-		data = []byte(unquoted)
+		data = inner
 	}
 	return s.UnmarshalText(data)
 }
