@@ -16,9 +16,10 @@ import (
 
 // Status is the delivery status of an outgoing message (the gateway's
 // status_id). The documented codes are out of numeric order: a message goes
-// 1 → 3 → 2 → 6 and then to one final status. A code that no document lists
-// is kept as it is: Status(4) stays 4, reports Known() == false and is
-// described generically.
+// 1 → 3 → 2 → 6 and then to one final status ([Status.Supersedes] follows
+// that order). A code that no document lists is kept as it is: Status(4)
+// stays 4, [Status.Known] reports false for it, and it is described
+// generically.
 type Status int
 
 // The documented status codes.
@@ -57,7 +58,7 @@ var supportedLanguages = []language.Tag{
 
 var languageMatcher = language.NewMatcher(supportedLanguages)
 
-// Languages lists the languages of Status.Message: English (the fallback),
+// Languages lists the languages of [Status.Message]: English (the fallback),
 // German, Russian, Portuguese and Spanish.
 func Languages() []language.Tag {
 	return append([]language.Tag(nil), supportedLanguages...)
@@ -227,8 +228,9 @@ func (s Status) Supersedes(prev Status) bool {
 }
 
 // Message describes s in the supported language that best matches tag:
-// English, German, Russian, Portuguese or Spanish. Regional tags such as
-// de-AT, pt-BR or es-419 find their language; any other tag gives English.
+// English, German, Russian, Portuguese or Spanish (see [Languages]).
+// Regional tags such as de-AT, pt-BR or es-419 find their language; any
+// other tag gives English.
 func (s Status) Message(tag language.Tag) string {
 	_, i, conf := languageMatcher.Match(tag)
 	if conf == language.No {
@@ -241,8 +243,9 @@ func (s Status) Message(tag language.Tag) string {
 }
 
 // ParseStatus reads a status from its code ("7") or its name ("delivered",
-// as String returns it, in any case). Any whole number is accepted, including
-// codes that no document lists.
+// as [Status.String] returns it, in any case). Any whole number is accepted,
+// including codes that no document lists. Its error wraps
+// [ErrInvalidField] and names the text's length, never the text.
 func ParseStatus(text string) (Status, error) {
 	t := strings.TrimSpace(text)
 	if n, err := strconv.Atoi(t); err == nil {
@@ -272,7 +275,7 @@ func (s Status) MarshalText() ([]byte, error) {
 	return strconv.AppendInt(nil, int64(s), 10), nil
 }
 
-// UnmarshalText reads a code or a name, as ParseStatus does.
+// UnmarshalText reads a code or a name, as [ParseStatus] does.
 func (s *Status) UnmarshalText(text []byte) error {
 	v, err := ParseStatus(string(text))
 	if err != nil {
@@ -287,7 +290,7 @@ func (s Status) MarshalJSON() ([]byte, error) { return s.MarshalText() }
 
 // UnmarshalJSON reads a JSON number, or a JSON string holding a code or a
 // name, as [ParseStatus] reads it; escapes such as "\u0037" are decoded
-// first. null leaves s unchanged.
+// first. null leaves s unchanged. Its error wraps [ErrInvalidField].
 func (s *Status) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if string(data) == "null" {
