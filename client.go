@@ -24,7 +24,7 @@ import (
 // appended to it.
 const DefaultBaseURL = "https://smsgateway24.com/getdata/"
 
-// Defaults of a Client's zero fields.
+// Defaults of a [Client]'s zero fields.
 const (
 	// DefaultRetries is how many times a read method is tried again after
 	// a network error or a 5xx answer.
@@ -32,7 +32,8 @@ const (
 	// DefaultMaxAnswerBytes caps the answer the client reads: getallsms
 	// lists an account's whole history.
 	DefaultMaxAnswerBytes = 64 << 20
-	// DefaultTimeout bounds one request of a Client without an HTTPClient.
+	// DefaultTimeout bounds one request of a [Client] without an
+	// [Client.HTTPClient].
 	DefaultTimeout = 30 * time.Second
 )
 
@@ -51,37 +52,40 @@ var defaultHTTPClient = &http.Client{
 	},
 }
 
-// Client calls the SMSGateway24 REST API. Its zero value with a Token is
+// Client calls the SMSGateway24 REST API. Its zero value with its Token set is
 // ready to use, and it is safe for concurrent use; do not change its fields
 // while it is in use.
 //
 // Each method takes a context, posts its parameters as a form (with the
 // exact names the API reads) and decodes the answer with the tolerance
-// that Parse has for webhooks. A request that lacks what the method needs
-// is refused before any network call, with an error wrapping
-// ErrInvalidRequest; an answer that reports an error, or that is not the
-// API's JSON, is an *APIError. No error text holds the token or a
+// that [Parse] has for webhooks. A request that lacks what the method
+// needs is refused before any network call, with an error wrapping
+// [ErrInvalidRequest]; an answer that reports an error, or that is not the
+// API's JSON, is an *[APIError]. No error text holds the token or a
 // password.
 //
 // # Retries
 //
-// The read methods (SMSStatus, Messages, CountMessages, Devices and
-// DeviceStatus) are tried again after a network error or a 5xx answer, up
-// to Retries times, with a growing pause, as long as the context allows.
-// The methods that send or save (SendSMS, SendBulk, SendTemplate, SaveTag,
-// SaveContact, SaveNewsletter) are never tried again by the client: the API
-// has no idempotency key, and a request whose answer was lost may have been
-// carried out, so that a second one would send the SMS twice. To send
-// again safely after such an error, give each SMS a CustomerID of your own
-// and ask Messages with that CustomerID whether the gateway has it before
-// sending it again.
+// The read methods ([Client.SMSStatus], [Client.Messages],
+// [Client.CountMessages], [Client.Devices] and [Client.DeviceStatus]) are
+// tried again after a network error or a 5xx answer, up to
+// [Client.Retries] times, with a growing pause, as long as the context
+// allows. The methods that send or save ([Client.SendSMS],
+// [Client.SendBulk], [Client.SendTemplate], [Client.SaveTag],
+// [Client.SaveContact], [Client.SaveNewsletter]) are never tried again by
+// the client: the API has no idempotency key, and a request whose answer
+// was lost may have been carried out, so that a second one would send the
+// SMS twice. To send again safely after such an error, give each [SMS] a
+// [SMS.CustomerID] of your own and ask [Client.Messages] with that
+// [MessageQuery.CustomerID] whether the gateway has it before sending it
+// again.
 type Client struct {
 	Token      string       // the account's API token
-	BaseURL    string       // "" means DefaultBaseURL; the method name is appended
-	HTTPClient *http.Client // nil means a client with a DefaultTimeout that follows no redirect to another host
+	BaseURL    string       // "" means [DefaultBaseURL]; the method name is appended
+	HTTPClient *http.Client // nil means a client with a [DefaultTimeout] that follows no redirect to another host
 
 	// Retries is how many times a read method is tried again after a
-	// network error or a 5xx answer. 0 means DefaultRetries; a negative
+	// network error or a 5xx answer. 0 means [DefaultRetries]; a negative
 	// number means never.
 	Retries int
 	// Backoff is the pause before retry n (1, 2, ...). nil means 250 ms,
@@ -92,12 +96,12 @@ type Client struct {
 	// API's PHP DateTime objects carry their zone). nil means UTC. The
 	// times the client returns are always in UTC.
 	Location *time.Location
-	// MaxAnswerBytes caps an answer's length; 0 means DefaultMaxAnswerBytes.
+	// MaxAnswerBytes caps an answer's length; 0 means [DefaultMaxAnswerBytes].
 	MaxAnswerBytes int64
 }
 
 // APIError is an answer whose error field is set, or an answer that is not
-// the API's JSON (an HTML error page, a 5xx). errors.As finds it.
+// the API's JSON (an HTML error page, a 5xx). [errors.As] finds it.
 type APIError struct {
 	Method     string // "addsms", ...
 	Message    string // the API's message; never the token
@@ -109,8 +113,8 @@ func (e *APIError) Error() string {
 }
 
 // GetToken asks for the account's API token with its email and password
-// (gettoken). It needs no Token; set the Client's Token to what it
-// returns. The password appears in no error.
+// (gettoken). It needs no token; set [Client.Token] to what it returns.
+// The password appears in no error.
 func (c *Client) GetToken(ctx context.Context, email, password string) (string, error) {
 	switch {
 	case strings.TrimSpace(email) == "":

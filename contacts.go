@@ -11,15 +11,16 @@ import (
 	"strings"
 )
 
-// Contact is one entry of the account's address book (savecontact).
+// Contact is one entry of the account's address book, saved with
+// [Client.SaveContact] (savecontact).
 type Contact struct {
 	Phone string `param:"phone" validate:"required"` // phone
 	Name  string `param:"fullname"`                  // fullname; "": not sent
-	TagID int64  `param:"tag_id" validate:"gt=0"`    // tag_id: the tag (group) it belongs to, from SaveTag
+	TagID int64  `param:"tag_id" validate:"gt=0"`    // tag_id: the tag (group) it belongs to, from [Client.SaveTag]
 }
 
 // Newsletter is a message to every contact of some tags, sent through one
-// device (savepaket).
+// device, saved with [Client.SaveNewsletter] (savepaket).
 type Newsletter struct {
 	Title    string  `param:"title" validate:"required"`
 	Body     string  `param:"body" validate:"required"`
@@ -29,7 +30,7 @@ type Newsletter struct {
 }
 
 // SaveTag creates a tag, a group of contacts, called title (savetag) and
-// returns its id. It is never retried (see Client).
+// returns its id. It is never retried (see [Client]).
 func (c *Client) SaveTag(ctx context.Context, title string) (int64, error) {
 	form, err := c.tokenForm()
 	if err != nil {
@@ -43,7 +44,7 @@ func (c *Client) SaveTag(ctx context.Context, title string) (int64, error) {
 }
 
 // SaveContact saves a contact under a tag (savecontact) and returns its id.
-// It is never retried (see Client).
+// It is never retried (see [Client]).
 func (c *Client) SaveContact(ctx context.Context, ct Contact) (int64, error) {
 	form, err := c.tokenForm()
 	if err != nil {
@@ -60,8 +61,9 @@ func (c *Client) SaveContact(ctx context.Context, ct Contact) (int64, error) {
 	return c.save(ctx, "savecontact", form, "contact_id")
 }
 
-// SaveNewsletter saves a newsletter to the contacts of n.TagIDs (savepaket)
-// and returns its id, the API's paket_id. It is never retried (see Client).
+// SaveNewsletter saves a newsletter to the contacts of [Newsletter.TagIDs]
+// (savepaket) and returns its id, the API's paket_id. It is never retried
+// (see [Client]).
 func (c *Client) SaveNewsletter(ctx context.Context, n Newsletter) (int64, error) {
 	form, err := c.tokenForm()
 	if err != nil {

@@ -14,13 +14,13 @@ import (
 	"time"
 )
 
-// Claim is what a Deduplicator says of a key.
+// Claim is what a [Deduplicator] says of a key.
 type Claim int
 
 const (
 	// ClaimNew: the key was not seen, or its last holder's lease expired;
-	// the caller now holds it, under the Lease returned with it, and must
-	// Commit or Release it.
+	// the caller now holds it, under the [Lease] returned with it, and must
+	// [Deduplicator.Commit] or [Deduplicator.Release] it.
 	ClaimNew Claim = iota
 	// ClaimDone: an event with this key was handled; skip it.
 	ClaimDone
@@ -41,26 +41,27 @@ func (c Claim) String() string {
 	return "claim(" + strconv.Itoa(int(c)) + ")"
 }
 
-// Lease names one holder's claim of a key: Claim returns it with ClaimNew,
-// and the holder passes it to Commit or Release. It is opaque: a random
-// token, or a counter in memory.
+// Lease names one holder's claim of a key: [Deduplicator.Claim] returns it
+// with [ClaimNew], and the holder passes it to [Deduplicator.Commit] or
+// [Deduplicator.Release]. It is opaque: a random token, or a counter in
+// memory.
 //
 // A lease runs for a fixed time from the claim and is not renewed. Once it
 // has run out, a copy of the event may claim the key anew (ClaimNew with
 // another Lease), as if the holder had died; the old holder's Commit or
 // Release then changes nothing and returns an error wrapping
-// ErrLeaseExpired.
+// [ErrLeaseExpired].
 type Lease string
 
-// ErrLeaseExpired is wrapped by the error of a Commit or Release whose
-// lease ran out (another request may hold the key now): the call changed
-// nothing.
+// ErrLeaseExpired is wrapped by the error of a [Deduplicator.Commit] or
+// [Deduplicator.Release] whose lease ran out (another request may hold the
+// key now): the call changed nothing.
 var ErrLeaseExpired = errors.New("smsgw24: the claim's lease expired")
 
-// Defaults of the Deduplicators: how long a claim holds without Commit or
-// Release, how long a handled event is remembered (the gateway's retry
-// window is not documented; 72 hours is what Stripe retries for), and how
-// many handled events a MemoryDeduplicator keeps.
+// Defaults of the [Deduplicator] implementations: how long a claim holds
+// without Commit or Release, how long a handled event is remembered (the
+// gateway's retry window is not documented; 72 hours is what Stripe
+// retries for), and how many handled events a [MemoryDeduplicator] keeps.
 const (
 	DefaultDedupLease     = 5 * time.Minute
 	DefaultDedupRetention = 72 * time.Hour
@@ -69,9 +70,10 @@ const (
 
 // Deduplicator remembers which events were handled, so that the copies a
 // gateway sends again (retries, duplicates) do not reach the callbacks
-// twice. The Handler claims an event's key before its callback runs, then
-// commits the key when the callback succeeded or releases it when it
-// failed, so that a retry after a failure reaches the callback again.
+// twice. The [Handler] claims an event's key (see [EventKey]) before its
+// callback runs, then commits the key when the callback succeeded or
+// releases it when it failed, so that a retry after a failure reaches the
+// callback again.
 //
 // A claim is a lease (see [Lease]): if its holder dies, or its callback
 // runs past the lease, a later copy takes the key over. Keep
@@ -80,22 +82,22 @@ const (
 // may run it again.
 //
 // [MemoryDeduplicator] serves one process. Several replicas share a store:
-// the modules github.com/go-smsgw24/smsgw24/redisdedup (Redis) and
-// github.com/go-smsgw24/smsgw24/sqldedup (PostgreSQL, SQLite) implement it.
-// Implementations must be safe for concurrent use; the test suite
-// smsgw24test.TestDeduplicator checks one.
+// the modules [github.com/go-smsgw24/smsgw24/redisdedup] (Redis) and
+// [github.com/go-smsgw24/smsgw24/sqldedup] (PostgreSQL, SQLite) implement
+// it. Implementations must be safe for concurrent use; the test suite
+// [github.com/go-smsgw24/smsgw24/smsgw24test.TestDeduplicator] checks one.
 type Deduplicator interface {
 	// Claim reports whether key is new, done, or held by another request.
-	// For a new key (ClaimNew) it returns the Lease under which the caller
+	// For a new key ([ClaimNew]) it returns the [Lease] under which the caller
 	// now holds it, until Commit, Release or the lease's end.
 	Claim(ctx context.Context, key string) (Claim, Lease, error)
 	// Commit marks a key held under lease as handled. If lease no longer
 	// holds the key (it ran out, or was committed or released before), it
-	// changes nothing and returns an error wrapping ErrLeaseExpired.
+	// changes nothing and returns an error wrapping [ErrLeaseExpired].
 	Commit(ctx context.Context, key string, lease Lease) error
 	// Release gives up a key held under lease, as if it had never been
 	// claimed. If lease no longer holds the key, it changes nothing and
-	// returns an error wrapping ErrLeaseExpired.
+	// returns an error wrapping [ErrLeaseExpired].
 	Release(ctx context.Context, key string, lease Lease) error
 }
 
@@ -123,23 +125,23 @@ func EventKey(ev Event) string {
 	return string(buf)
 }
 
-// MemoryDeduplicator is a Deduplicator for one process. It remembers at most
+// MemoryDeduplicator is a [Deduplicator] for one process. It remembers at most
 // MaxKeys handled keys for Retention each, forgetting the oldest first; a
 // key whose callback is still running (held under a lease that has not run
 // out) is never forgotten, so held keys come on top of MaxKeys, as many as
 // callbacks run at once. Its zero value is ready to use, with
-// DefaultDedupKeys, DefaultDedupLease and DefaultDedupRetention.
+// [DefaultDedupKeys], [DefaultDedupLease] and [DefaultDedupRetention].
 type MemoryDeduplicator struct {
 	// MaxKeys bounds how many handled keys are kept; 0 means
-	// DefaultDedupKeys.
+	// [DefaultDedupKeys].
 	MaxKeys int
 	// Lease is how long a claim holds without Commit or Release; 0 means
-	// DefaultDedupLease.
+	// [DefaultDedupLease].
 	Lease time.Duration
 	// Retention is how long a handled key is remembered; 0 means
-	// DefaultDedupRetention.
+	// [DefaultDedupRetention].
 	Retention time.Duration
-	// Now is the clock; nil means time.Now. Tests set it.
+	// Now is the clock; nil means [time.Now]. Tests set it.
 	Now func() time.Time
 
 	mu    sync.Mutex
@@ -167,7 +169,7 @@ func (m *MemoryDeduplicator) now() time.Time {
 	return time.Now()
 }
 
-// Claim implements Deduplicator.
+// Claim implements [Deduplicator].
 func (m *MemoryDeduplicator) Claim(_ context.Context, key string) (Claim, Lease, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -187,7 +189,7 @@ func (m *MemoryDeduplicator) Claim(_ context.Context, key string) (Claim, Lease,
 	return ClaimNew, Lease(strconv.FormatUint(m.next, 10)), nil
 }
 
-// Commit implements Deduplicator.
+// Commit implements [Deduplicator].
 func (m *MemoryDeduplicator) Commit(_ context.Context, key string, lease Lease) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -205,7 +207,7 @@ func (m *MemoryDeduplicator) Commit(_ context.Context, key string, lease Lease) 
 	return nil
 }
 
-// Release implements Deduplicator.
+// Release implements [Deduplicator].
 func (m *MemoryDeduplicator) Release(_ context.Context, key string, lease Lease) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

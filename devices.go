@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// Device is one phone of the account as getalldevices lists it. Its times
-// are in UTC.
+// Device is one phone of the account as getalldevices lists it
+// ([Client.Devices]). Its times are in UTC.
 type Device struct {
 	ID         int64
 	Title      string
@@ -25,7 +25,7 @@ type Device struct {
 	SIMs       []SIMCard // siminfo
 }
 
-// SIMCard is one SIM card of a Device (an entry of siminfo).
+// SIMCard is one SIM card of a [Device] (an entry of siminfo).
 type SIMCard struct {
 	Slot       int
 	Number     string // "+" restored where a leading space stands for it
@@ -35,8 +35,8 @@ type SIMCard struct {
 	Roaming    bool
 }
 
-// DeviceStatus is whether a phone is online (getdevicestatus). LastSeen is
-// in UTC.
+// DeviceStatus is whether a phone is online, as [Client.DeviceStatus]
+// reports it (getdevicestatus). LastSeen is in UTC.
 type DeviceStatus struct {
 	DeviceID int64
 	Title    string
@@ -45,7 +45,7 @@ type DeviceStatus struct {
 }
 
 // Devices lists the account's phones (getalldevices), ordered by ID. It is
-// retried after a network error or a 5xx answer (see Client).
+// retried after a network error or a 5xx answer (see [Client]).
 func (c *Client) Devices(ctx context.Context) ([]Device, error) {
 	form, err := c.tokenForm()
 	if err != nil {
@@ -66,7 +66,7 @@ func (c *Client) Devices(ctx context.Context) ([]Device, error) {
 }
 
 // DeviceStatus asks whether the phone deviceID is online (getdevicestatus).
-// It is retried after a network error or a 5xx answer (see Client).
+// It is retried after a network error or a 5xx answer (see [Client]).
 func (c *Client) DeviceStatus(ctx context.Context, deviceID int64) (*DeviceStatus, error) {
 	form, err := c.tokenForm()
 	if err != nil {

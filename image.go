@@ -16,42 +16,52 @@ import (
 	"time"
 )
 
-// DefaultImageHosts are the hosts the gateway stores images on.
-var DefaultImageHosts = []string{"smsgateway24.s3.eu-central-1.amazonaws.com"}
+// gatewayImageHosts are the hosts the gateway stores images on. The guard
+// reads this array, which no other package can reach or change.
+var gatewayImageHosts = [...]string{"smsgateway24.s3.eu-central-1.amazonaws.com"}
 
-// Defaults of ImageFetcher.
+// DefaultImageHosts returns the hosts the gateway stores images on, which
+// an [ImageFetcher] allows when its AllowedHosts is nil. Each call returns a
+// new slice: changing it changes no fetcher. To allow more hosts, set
+// [ImageFetcher.AllowedHosts], for instance to
+// append(smsgw24.DefaultImageHosts(), "images.example.com").
+func DefaultImageHosts() []string {
+	return append([]string(nil), gatewayImageHosts[:]...)
+}
+
+// Defaults of [ImageFetcher].
 const (
 	DefaultImageMaxBytes = 10 << 20 // 10 MiB
 	DefaultImageTimeout  = 30 * time.Second
 )
 
-// Errors of ImageFetcher.
+// Errors of [ImageFetcher.Fetch].
 var (
 	// ErrImageURLNotAllowed: the URL, or a redirect, is not HTTPS or names a
 	// host that is not allowed.
 	ErrImageURLNotAllowed = errors.New("smsgw24: image URL not allowed")
-	// ErrImageTooLarge: the image is longer than MaxBytes.
+	// ErrImageTooLarge: the image is longer than [ImageFetcher.MaxBytes].
 	ErrImageTooLarge = errors.New("smsgw24: image too large")
 )
 
-// ImageFetcher downloads images that ImageMessage.ImageURL points at. Since
+// ImageFetcher downloads images that [ImageMessage.ImageURL] points at. Since
 // that URL came over the network, it fetches only HTTPS URLs on the hosts
 // it allows, follows redirects only to those, and reads at most MaxBytes.
 // Its zero value is ready to use, with the defaults below.
 type ImageFetcher struct {
 	// Client makes the requests; nil means a client with
-	// DefaultImageTimeout. Its CheckRedirect is replaced by the allowlist.
+	// [DefaultImageTimeout]. Its CheckRedirect is replaced by the allowlist.
 	Client *http.Client
 	// AllowedHosts are the hosts (host or host:port, as in a URL) that
-	// images may come from; nil means DefaultImageHosts.
+	// images may come from; nil means those of [DefaultImageHosts].
 	AllowedHosts []string
-	// MaxBytes caps an image; 0 means DefaultImageMaxBytes, and
-	// math.MaxInt64 means no cap.
+	// MaxBytes caps an image; 0 means [DefaultImageMaxBytes], and
+	// [math.MaxInt64] means no cap.
 	MaxBytes int64
 }
 
 // Fetch downloads the image at imageURL and returns its bytes and
-// Content-Type. The errors wrap ErrImageURLNotAllowed or ErrImageTooLarge
+// Content-Type. The errors wrap [ErrImageURLNotAllowed] or [ErrImageTooLarge]
 // where those are the cause. They name the URL without its query, its
 // fragment or user information: a pre-signed URL holds its credentials in
 // the query.
@@ -147,7 +157,7 @@ func (f *ImageFetcher) allowed(u *url.URL) error {
 	}
 	hosts := f.AllowedHosts
 	if hosts == nil {
-		hosts = DefaultImageHosts
+		hosts = gatewayImageHosts[:]
 	}
 	for _, h := range hosts {
 		if strings.EqualFold(u.Host, h) {

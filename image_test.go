@@ -90,6 +90,29 @@ func TestImageFetcherDefaults(t *testing.T) {
 	assert.ErrorIs(t, f.allowed(u), ErrImageURLNotAllowed)
 }
 
+// TestDefaultImageHostsIsACopy: what DefaultImageHosts returns belongs to
+// the caller; changing it widens no fetcher's guard.
+func TestDefaultImageHostsIsACopy(t *testing.T) {
+	assert.Equal(t, []string{"smsgateway24.s3.eu-central-1.amazonaws.com"}, DefaultImageHosts())
+	hosts := DefaultImageHosts()
+	hosts[0] = "evil.example"
+	assert.Equal(t, []string{"smsgateway24.s3.eu-central-1.amazonaws.com"}, DefaultImageHosts())
+
+	var f ImageFetcher
+	_, _, err := f.Fetch(context.Background(), "https://evil.example/img/1.jpg")
+	assert.ErrorIs(t, err, ErrImageURLNotAllowed)
+	u, err := url.Parse("https://smsgateway24.s3.eu-central-1.amazonaws.com/img/1.jpg")
+	require.NoError(t, err)
+	assert.NoError(t, f.allowed(u))
+
+	// The way to allow more hosts.
+	f.AllowedHosts = append(DefaultImageHosts(), "images.example.com")
+	u, err = url.Parse("https://images.example.com/img/1.jpg")
+	require.NoError(t, err)
+	assert.NoError(t, f.allowed(u))
+	assert.Equal(t, []string{"smsgateway24.s3.eu-central-1.amazonaws.com"}, DefaultImageHosts())
+}
+
 func TestImageFetcherWithoutCap(t *testing.T) {
 	jpeg := []byte("\xff\xd8\xff\xe0 an image read without a cap")
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

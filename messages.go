@@ -14,7 +14,7 @@ import (
 )
 
 // SMSStatus asks for the current status of the message smsID (getsmsstatus).
-// It is retried after a network error or a 5xx answer (see Client).
+// It is retried after a network error or a 5xx answer (see [Client]).
 func (c *Client) SMSStatus(ctx context.Context, smsID int64) (Status, error) {
 	form, err := c.tokenForm()
 	if err != nil {
@@ -36,8 +36,9 @@ func (c *Client) SMSStatus(ctx context.Context, smsID int64) (Status, error) {
 	return s, nil
 }
 
-// MessageQuery selects the messages Messages returns (getallsms). Its zero
-// value selects every message of the account.
+// MessageQuery selects the messages that [Client.Messages] returns and
+// [Client.CountMessages] counts (getallsms). Its zero value selects every
+// message of the account.
 type MessageQuery struct {
 	DeviceID   int64     `param:"device_id" validate:"gte=0"`  // device_id; 0: all
 	Status     Status    `param:"status" validate:"gte=0"`     // status; 0: all
@@ -48,8 +49,8 @@ type MessageQuery struct {
 
 	// Channel, if set, selects the messages of one slot (sim); nil: all.
 	Channel *Channel `param:"sim" validate:"omitempty,gte=0,lte=5"`
-	// Descending asks for the newest first (orderbydesc=1), and Messages
-	// returns them by ID from the highest down.
+	// Descending asks for the newest first (orderbydesc=1), and
+	// [Client.Messages] returns them by ID from the highest down.
 	Descending bool `param:"orderbydesc"`
 	// TimeZone is a zone name such as "Australia/Sydney" that the API
 	// writes the answer's dates in (timezone); "": the account's. The
@@ -86,8 +87,8 @@ func (q *MessageQuery) params(form url.Values) {
 	}
 }
 
-// Message is one message of the account as getallsms lists it. Its times
-// are in UTC.
+// Message is one message of the account as getallsms lists it
+// ([Client.Messages]). Its times are in UTC.
 type Message struct {
 	ID         int64
 	To         string    // sendto
@@ -104,8 +105,8 @@ type Message struct {
 }
 
 // Messages lists the messages that q selects (getallsms), ordered by ID:
-// ascending, or descending with q.Descending. It is retried after a
-// network error or a 5xx answer (see Client).
+// ascending, or descending with [MessageQuery.Descending]. It is retried
+// after a network error or a 5xx answer (see [Client]).
 func (c *Client) Messages(ctx context.Context, q MessageQuery) ([]Message, error) {
 	ans, err := c.queryMessages(ctx, q, false)
 	if err != nil {
@@ -126,7 +127,7 @@ func (c *Client) Messages(ctx context.Context, q MessageQuery) ([]Message, error
 
 // CountMessages counts the messages that q selects without listing them
 // (getallsms with onlycount=1). It is retried after a network error or a
-// 5xx answer (see Client).
+// 5xx answer (see [Client]).
 func (c *Client) CountMessages(ctx context.Context, q MessageQuery) (int64, error) {
 	ans, err := c.queryMessages(ctx, q, true)
 	if err != nil {

@@ -26,9 +26,10 @@ var validate = func() *validator.Validate {
 
 // ErrInvalidRequest is wrapped by an error for a request the client refused
 // to send: one that lacks what the method requires or holds a value out of
-// range (then the error is a *FieldError whose Field is the API's
-// parameter, such as "sendto", and whose text names the Go field too, never
-// the value), or a Client whose BaseURL is not an http or https URL.
+// range (then the error is a *[FieldError] whose [FieldError.Field] is the
+// API's parameter, such as "sendto", and whose text names the Go field
+// too, never the value), or a [Client] whose [Client.BaseURL] is not an
+// http or https URL.
 var ErrInvalidRequest = errors.New("smsgw24: invalid request")
 
 // invalid is the error for a request's parameter; goName is the Go field

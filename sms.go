@@ -14,12 +14,13 @@ import (
 // apiTimeLayout is how the API reads a time: UTC, without a zone.
 const apiTimeLayout = "2006-01-02 15:04:05"
 
-// SMS is one message to send through a device of the account.
+// SMS is one message to send through a device of the account, with
+// [Client.SendSMS] or [Client.SendBulk].
 type SMS struct {
 	To         string    `param:"sendto" validate:"required"`  // sendto: a number, or several separated by commas
 	Body       string    `param:"body" validate:"required"`    // body
 	DeviceID   int64     `param:"device_id" validate:"gt=0"`   // device_id
-	Channel    Channel   `param:"sim" validate:"gte=0,lte=5"`  // sim: ChannelSIM1 (0), ChannelSIM2 (1), ChannelWhatsAppBusiness (2), ChannelWhatsApp (3); 4 and 5 are RCS
+	Channel    Channel   `param:"sim" validate:"gte=0,lte=5"`  // sim: [ChannelSIM1] (0), [ChannelSIM2] (1), [ChannelWhatsAppBusiness] (2), [ChannelWhatsApp] (3); 4 and 5 are RCS
 	SendAt     time.Time `param:"timetosend"`                  // timetosend, sent as UTC "2006-01-02 15:04:05"; zero: not sent
 	CustomerID int64     `param:"customerid" validate:"gte=0"` // customerid, your own id of the message; 0: not sent
 	Urgent     bool      `param:"urgent"`                      // urgent=1, sent before others (for one-time codes); false: not sent
@@ -43,9 +44,9 @@ func (m *SMS) params(form url.Values) {
 }
 
 // SendSMS queues one message on its device (addsms) and returns the
-// gateway's id of it, the SMSID of its StatusUpdates. It is never retried
-// (see Client): an error after the request left may hide a message that
-// was queued.
+// gateway's id of it, the [StatusUpdate.SMSID] of its status updates. It
+// is never retried (see [Client]): an error after the request left may
+// hide a message that was queued.
 func (c *Client) SendSMS(ctx context.Context, m SMS) (int64, error) {
 	form, err := c.tokenForm()
 	if err != nil {
@@ -78,9 +79,10 @@ type bulkSMS struct {
 }
 
 // SendBulk queues several messages in one request (addalotofsms). The API
-// answers no ids: give each SMS a CustomerID to find them with Messages.
-// Every message is checked before the request is sent; an error names the
-// first one at fault by its index. It is never retried (see Client).
+// answers no ids: give each [SMS] a [SMS.CustomerID] to find them with
+// [Client.Messages]. Every message is checked before the request is sent;
+// an error names the first one at fault by its index. It is never retried
+// (see [Client]).
 func (c *Client) SendBulk(ctx context.Context, ms []SMS) error {
 	if _, err := c.tokenForm(); err != nil {
 		return err
@@ -115,7 +117,7 @@ func (c *Client) SendBulk(ctx context.Context, ms []SMS) error {
 }
 
 // TemplateSMS is a message built from a template that a sender id owns
-// (addsmstosenderid), sent as a JSON body.
+// (addsmstosenderid), sent as a JSON body by [Client.SendTemplate].
 type TemplateSMS struct {
 	To          string            `param:"send_to" validate:"required"`                        // send_to
 	SenderID    string            `param:"sender_id" validate:"required"`                      // sender_id
@@ -126,7 +128,7 @@ type TemplateSMS struct {
 
 // SendTemplate sends a template message through a sender id
 // (addsmstosenderid). No source shows what the API answers beyond its
-// envelope. It is never retried (see Client).
+// envelope. It is never retried (see [Client]).
 func (c *Client) SendTemplate(ctx context.Context, t TemplateSMS) error {
 	if _, err := c.tokenForm(); err != nil {
 		return err

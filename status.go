@@ -6,6 +6,7 @@ package smsgw24
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,9 +16,10 @@ import (
 
 // Status is the delivery status of an outgoing message (the gateway's
 // status_id). The documented codes are out of numeric order: a message goes
-// 1 → 3 → 2 → 6 and then to one final status. A code that no document lists
-// is kept as it is: Status(4) stays 4, reports Known() == false and is
-// described generically.
+// 1 → 3 → 2 → 6 and then to one final status ([Status.Supersedes] follows
+// that order). A code that no document lists is kept as it is: Status(4)
+// stays 4, [Status.Known] reports false for it, and it is described
+// generically.
 type Status int
 
 // The documented status codes.
@@ -56,7 +58,7 @@ var supportedLanguages = []language.Tag{
 
 var languageMatcher = language.NewMatcher(supportedLanguages)
 
-// Languages lists the languages of Status.Message: English (the fallback),
+// Languages lists the languages of [Status.Message]: English (the fallback),
 // German, Russian, Portuguese and Spanish.
 func Languages() []language.Tag {
 	return append([]language.Tag(nil), supportedLanguages...)
@@ -226,8 +228,9 @@ func (s Status) Supersedes(prev Status) bool {
 }
 
 // Message describes s in the supported language that best matches tag:
-// English, German, Russian, Portuguese or Spanish. Regional tags such as
-// de-AT, pt-BR or es-419 find their language; any other tag gives English.
+// English, German, Russian, Portuguese or Spanish (see [Languages]).
+// Regional tags such as de-AT, pt-BR or es-419 find their language; any
+// other tag gives English.
 func (s Status) Message(tag language.Tag) string {
 	_, i, conf := languageMatcher.Match(tag)
 	if conf == language.No {
@@ -240,8 +243,9 @@ func (s Status) Message(tag language.Tag) string {
 }
 
 // ParseStatus reads a status from its code ("7") or its name ("delivered",
-// as String returns it, in any case). Any whole number is accepted, including
-// codes that no document lists.
+// as [Status.String] returns it, in any case). Any whole number is accepted,
+// including codes that no document lists. Its error wraps
+// [ErrInvalidField] and names the text's length, never the text.
 func ParseStatus(text string) (Status, error) {
 	t := strings.TrimSpace(text)
 	if n, err := strconv.Atoi(t); err == nil {
@@ -258,7 +262,12 @@ func ParseStatus(text string) (Status, error) {
 			return Status(n), nil
 		}
 	}
-	return 0, fmt.Errorf("smsgw24: %w: status %q is neither a code nor a status name", ErrInvalidField, t)
+	if t == "" {
+		return 0, fmt.Errorf("%w: status is empty", ErrInvalidField)
+	}
+	// The text may be anything a sender put on the wire: name its length,
+	// never its content.
+	return 0, fmt.Errorf("%w: status (%d bytes) is neither a code nor a status name", ErrInvalidField, len(t))
 }
 
 // MarshalText writes the numeric code, as the gateway does.
@@ -266,7 +275,7 @@ func (s Status) MarshalText() ([]byte, error) {
 	return strconv.AppendInt(nil, int64(s), 10), nil
 }
 
-// UnmarshalText reads a code or a name, as ParseStatus does.
+// UnmarshalText reads a code or a name, as [ParseStatus] does.
 func (s *Status) UnmarshalText(text []byte) error {
 	v, err := ParseStatus(string(text))
 	if err != nil {
@@ -279,19 +288,26 @@ func (s *Status) UnmarshalText(text []byte) error {
 // MarshalJSON writes the numeric code as a JSON number, as the gateway does.
 func (s Status) MarshalJSON() ([]byte, error) { return s.MarshalText() }
 
-// UnmarshalJSON reads a JSON number, or a string holding a code or a name.
-// null leaves s unchanged.
+// UnmarshalJSON reads a JSON number, or a JSON string holding a code or a
+// name, as [ParseStatus] reads it; escapes such as "\u0037" are decoded
+// first. null leaves s unchanged. Its error wraps [ErrInvalidField].
 func (s *Status) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if string(data) == "null" {
 		return nil
 	}
 	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' {
-		unquoted, err := strconv.Unquote(string(data))
-		if err != nil {
-			return fmt.Errorf("smsgw24: %w: status is not a valid JSON string", ErrInvalidField)
+		inner := data[1 : len(data)-1]
+		if bytes.IndexByte(inner, '\\') >= 0 {
+			// A JSON string with escapes: decode it as JSON does, not as
+			// a Go literal (JSON has "\/", Go has "\x41").
+			var text string
+			if err := json.Unmarshal(data, &text); err != nil {
+				return fmt.Errorf("%w: status is not a valid JSON string", ErrInvalidField)
+			}
+			inner = []byte(text)
 		}
-		data = []byte(unquoted)
+		data = inner
 	}
 	return s.UnmarshalText(data)
 }

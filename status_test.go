@@ -5,6 +5,7 @@ package smsgw24
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -183,6 +184,87 @@ func TestParseStatus(t *testing.T) {
 		}
 		require.NoError(t, err, "%q", tt.in)
 		assert.Equal(t, tt.want, got, "%q", tt.in)
+	}
+}
+
+// TestParseStatusErrorHidesInput: a status comes from the network, so an
+// error names what is wrong with it but never repeats it.
+func TestParseStatusErrorHidesInput(t *testing.T) {
+	for _, in := range []string{
+		"arrived",
+		"status(42",
+		"<script>alert(1)</script>",
+		"token=s3cret-0123456789",
+		"\x00\xff\n" + strings.Repeat("x", 300),
+		"",
+	} {
+		_, err := ParseStatus(in)
+		require.ErrorIs(t, err, ErrInvalidField, "%q", in)
+		msg := err.Error()
+		if in != "" {
+			assert.NotContains(t, msg, in, "the input is not echoed")
+		}
+		assert.Equal(t, 1, strings.Count(msg, "smsgw24:"), "one package prefix: %q", msg)
+	}
+}
+
+// TestStatusUnmarshalJSON: a JSON string is decoded as JSON (escapes
+// included) and then read as ParseStatus reads that text.
+func TestStatusUnmarshalJSON(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Status
+		ok   bool
+	}{
+		{`7`, StatusDelivered, true},
+		{` 7 `, StatusDelivered, true},
+		{`101`, StatusNotAllowedAtAll, true},
+		{`"7"`, StatusDelivered, true},
+		{`"\u0037"`, StatusDelivered, true},
+		{`"\u0031\u0030\u0031"`, StatusNotAllowedAtAll, true},
+		{`"delivered"`, StatusDelivered, true},
+		{`"DELIVERED"`, StatusDelivered, true},
+		{`"deliver\u0065d"`, StatusDelivered, true},
+		{`"taken_by_phone"`, StatusTakenByPhone, true},
+		{`"not\u005fdelivered"`, StatusNotDelivered, true},
+		{`"status(4)"`, Status(4), true},
+		{`"\t7\n"`, StatusDelivered, true}, // ParseStatus trims the decoded space
+		{`"\/7"`, 0, false},                // "/7" is no status
+		{`"\/"`, 0, false},
+		{`"arrived"`, 0, false},
+		{`""`, 0, false},
+	}
+	for _, tt := range tests {
+		var s Status
+		err := json.Unmarshal([]byte(tt.in), &s)
+		direct := Status(0)
+		directErr := direct.UnmarshalJSON([]byte(tt.in))
+		if !tt.ok {
+			assert.ErrorIs(t, err, ErrInvalidField, "%s", tt.in)
+			assert.ErrorIs(t, directErr, ErrInvalidField, "%s", tt.in)
+		} else {
+			require.NoError(t, err, "%s", tt.in)
+			require.NoError(t, directErr, "%s", tt.in)
+		}
+		assert.Equal(t, tt.want, s, "%s", tt.in)
+		assert.Equal(t, tt.want, direct, "%s", tt.in)
+
+		// The same as ParseStatus of the text the JSON value stands for.
+		var text string
+		if json.Unmarshal([]byte(tt.in), &text) == nil {
+			parsed, perr := ParseStatus(text)
+			assert.Equal(t, tt.ok, perr == nil, "%s", tt.in)
+			assert.Equal(t, tt.want, parsed, "%s", tt.in)
+		}
+	}
+
+	// Go escapes that JSON lacks are not JSON: json.Unmarshal rejects them
+	// before UnmarshalJSON runs, and UnmarshalJSON called alone does too.
+	for _, in := range []string{`"\x37"`, `"\a"`, `"\'7'"`, `"\u003"`} {
+		var s Status
+		assert.ErrorIs(t, s.UnmarshalJSON([]byte(in)), ErrInvalidField, "%s", in)
+		assert.Error(t, json.Unmarshal([]byte(in), &s), "%s", in)
+		assert.Equal(t, Status(0), s, "%s", in)
 	}
 }
 

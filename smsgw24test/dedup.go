@@ -21,11 +21,11 @@ import (
 
 // OpenDedup opens a fresh, empty store for t (or a part of a shared server
 // that nothing else uses, such as a key prefix or a table of its own) and
-// returns a function that makes Deduplicators on it, each with the given
-// lease and retention. Each call of replica stands for one replica of a
-// service: the Deduplicators it returns must share the store, as replicas
-// share a server. A store of one process may return the same Deduplicator
-// every time.
+// returns a function that makes a [smsgw24.Deduplicator] on it at each
+// call, each with the given lease and retention. Each call of replica
+// stands for one replica of a service: the Deduplicators it returns must
+// share the store, as replicas share a server. A store of one process may
+// return the same Deduplicator every time.
 type OpenDedup func(t *testing.T, lease, retention time.Duration) (replica func() smsgw24.Deduplicator)
 
 // shortLease is the first lease of the subtests that wait for one to run
@@ -38,21 +38,21 @@ const (
 	waitBound  = time.Minute // how long a poll waits for a lease or a retention to run out
 )
 
-// TestDeduplicator runs the contract of smsgw24.Deduplicator against the
-// stores open makes, as subtests:
+// TestDeduplicator runs the contract of [smsgw24.Deduplicator] against the
+// stores open makes (see [OpenDedup]), as subtests:
 //
 //   - of concurrent claims of one key, on several replicas, one wins;
 //   - a held key is busy, and done once committed, on every replica;
 //   - a released key (the callback failed) is claimed anew, so the retry
 //     runs, and the old lease's Commit then changes nothing;
 //   - a key whose lease ran out is taken over, and the old holder's Commit
-//     and Release change nothing and wrap smsgw24.ErrLeaseExpired;
+//     and Release change nothing and wrap [smsgw24.ErrLeaseExpired];
 //   - a handled key is remembered past the lease, and forgotten after the
 //     retention;
-//   - three Handlers on one store run the callback once for concurrent
-//     copies of an event spread over them, run it again for a retry after
-//     a failure on another replica, and take over from a replica whose
-//     callback hangs past the lease.
+//   - three [smsgw24.Handler] values on one store run the callback once
+//     for concurrent copies of an event spread over them, run it again for
+//     a retry after a failure on another replica, and take over from a
+//     replica whose callback hangs past the lease.
 //
 // It waits for leases and retentions to run out by polling, with short
 // leases, and asserts no duration.

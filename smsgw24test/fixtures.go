@@ -31,7 +31,7 @@ type Fixture struct {
 // lines such as "Content-Type: application/json", a blank line, and the
 // body. A file that starts with a blank line has no headers, and one newline
 // at the end of the file is not part of the body. Headers other than
-// Content-Type are ignored. The fixture gets name as its Name.
+// Content-Type are ignored. The fixture gets name as its [Fixture.Name].
 func ParseFixture(name string, data []byte) (Fixture, error) {
 	f, err := fixture.Parse(name, data)
 	if err != nil {

@@ -23,13 +23,15 @@ import (
 	"github.com/go-smsgw24/smsgw24"
 )
 
-// DefaultDeviceID is the id of the one phone of a Gateway without Devices.
+// DefaultDeviceID is the id of the one phone of a [Gateway] without
+// [GatewayOptions.Devices].
 const DefaultDeviceID int64 = 1
 
-// DefaultGatewayToken is the API token of a Gateway without Token.
+// DefaultGatewayToken is the API token of a [Gateway] without
+// [GatewayOptions.Token].
 const DefaultGatewayToken = "test-token"
 
-// WireStyle is how a Gateway writes the webhooks it posts: each style is one
+// WireStyle is how a [Gateway] writes the webhooks it posts: each style is one
 // the real gateway is seen to send.
 type WireStyle int
 
@@ -51,7 +53,7 @@ func (w WireStyle) String() string {
 	return fmt.Sprintf("WireStyle(%d)", int(w))
 }
 
-// ParseWireStyle reads a WireStyle from its String.
+// ParseWireStyle reads a [WireStyle] from its [WireStyle.String].
 func ParseWireStyle(s string) (WireStyle, error) {
 	for i, name := range wireStyleNames {
 		if strings.EqualFold(s, name) {
@@ -74,12 +76,12 @@ func (w WireStyle) requestOptions() RequestOptions {
 	return RequestOptions{}
 }
 
-// GatewayOptions configure a Gateway. The zero value gives a gateway with
-// one phone (DefaultDeviceID), the token DefaultGatewayToken, that posts
-// no webhooks.
+// GatewayOptions configure a [Gateway]. The zero value gives a gateway with
+// one phone ([DefaultDeviceID]), the token [DefaultGatewayToken], that
+// posts no webhooks.
 type GatewayOptions struct {
 	// Token is the account's API token; a request with another gets the
-	// API's error answer. "" means DefaultGatewayToken.
+	// API's error answer. "" means [DefaultGatewayToken].
 	Token string
 	// Email and Password are the account's login, for gettoken; with
 	// either empty, gettoken refuses every login.
@@ -89,20 +91,21 @@ type GatewayOptions struct {
 	// addsms or addalotofsms, as the device's status webhook. "" means
 	// none are posted (the messages still go through their statuses).
 	StatusURL string
-	// IncomingURL receives the incoming messages of InjectText and
-	// InjectImage, as the device's incoming webhook; "" means none are
-	// posted.
+	// IncomingURL receives the incoming messages of [Gateway.InjectText]
+	// and [Gateway.InjectImage], as the device's incoming webhook; "" means
+	// none are posted.
 	IncomingURL string
 
-	// Devices are the account's phones; nil means one, DefaultDeviceID,
+	// Devices are the account's phones; nil means one, [DefaultDeviceID],
 	// online.
 	Devices []smsgw24.Device
 
-	// Wire is how the webhooks are written; the zero value is WireJSON.
+	// Wire is how the webhooks are written; the zero value is [WireJSON].
 	Wire WireStyle
-	// Final is the last status of every message: StatusDelivered when 0,
-	// or a failure such as StatusNotDelivered. A failure to send (9 to 12,
-	// 100, 101) comes without StatusSent before it.
+	// Final is the last status of every message:
+	// [smsgw24.StatusDelivered] when 0, or a failure such as
+	// [smsgw24.StatusNotDelivered]. A failure to send (9 to 12, 100, 101)
+	// comes without [smsgw24.StatusSent] before it.
 	Final smsgw24.Status
 	// FinalFor sets the last status of the messages to one recipient (the
 	// sendto of addsms), over Final.
@@ -145,25 +148,25 @@ type Delivery struct {
 // OK reports whether the post got a 2xx answer.
 func (d Delivery) OK() bool { return d.StatusCode >= 200 && d.StatusCode < 300 }
 
-// Gateway is a fake SMSGateway24 on an httptest.Server, for tests of code
-// that sends with smsgw24.Client and receives webhooks with
-// smsgw24.Handler, without a phone. It serves the REST API at URL with the
+// Gateway is a fake SMSGateway24 on an [httptest.Server], for tests of code
+// that sends with [smsgw24.Client] and receives webhooks with
+// [smsgw24.Handler], without a phone. It serves the REST API at URL with the
 // answers' real shapes (PHP DateTime objects, collections keyed by id, the
 // error envelope), keeps devices, messages, tags, contacts and
 // newsletters in memory, and checks the token.
 //
 // For each message that addsms or addalotofsms accepts, it posts status
-// updates to StatusURL through the message's lifecycle, 3 (queued), 2
-// (taken by the phone), 6 (sent) and then 7 (delivered) or the failure
-// that Final chose; getsmsstatus and getallsms report each message's
-// status as it goes. Posts are made one at a time, in order, on a queue;
-// Wait returns once it is empty. A message's timetosend is kept but does
-// not hold its statuses back.
+// updates to [GatewayOptions.StatusURL] through the message's lifecycle, 3
+// (queued), 2 (taken by the phone), 6 (sent) and then 7 (delivered) or the
+// failure that [GatewayOptions.Final] chose; getsmsstatus and getallsms
+// report each message's status as it goes. Posts are made one at a time,
+// in order, on a queue; [Gateway.Wait] returns once it is empty. A
+// message's timetosend is kept but does not hold its statuses back.
 //
-// A Gateway is safe for concurrent use. Close it when done.
+// A Gateway is safe for concurrent use. [Gateway.Close] it when done.
 type Gateway struct {
 	// URL is the base URL of the REST API, ending in "/getdata/", for
-	// smsgw24.Client's BaseURL.
+	// [smsgw24.Client.BaseURL].
 	URL string
 	// Server is the server the gateway runs on.
 	Server *httptest.Server
@@ -197,7 +200,7 @@ type webhook struct {
 	msg *smsgw24.Message // the message whose status it carries, if any
 }
 
-// NewGateway starts a Gateway on an httptest.Server.
+// NewGateway starts a [Gateway] on an [httptest.Server].
 func NewGateway(opts GatewayOptions) *Gateway {
 	g := &Gateway{opts: opts, client: opts.HTTPClient, loc: opts.Location,
 		idle: make(chan struct{}), wake: make(chan struct{}, 1), stopped: make(chan struct{})}
@@ -232,7 +235,7 @@ func NewGateway(opts GatewayOptions) *Gateway {
 	return g
 }
 
-// Client returns a smsgw24.Client for the gateway's API, with its token.
+// Client returns a [smsgw24.Client] for the gateway's API, with its token.
 func (g *Gateway) Client() *smsgw24.Client {
 	return &smsgw24.Client{Token: g.opts.Token, BaseURL: g.URL, HTTPClient: g.Server.Client()}
 }
@@ -314,10 +317,11 @@ func (g *Gateway) Templates() []smsgw24.TemplateSMS {
 	return append([]smsgw24.TemplateSMS(nil), g.templates...)
 }
 
-// InjectText makes m arrive at a phone: it is posted to IncomingURL as the
-// gateway posts an incoming text. Zero fields are filled: SMSID with a new
-// id, DeviceID with the first device, DeviceName with its title, Date and
-// DateSent with now. It returns the SMSID.
+// InjectText makes m arrive at a phone: it is posted to
+// [GatewayOptions.IncomingURL] as the gateway posts an incoming text. Zero
+// fields are filled: SMSID with a new id, DeviceID with the first device,
+// DeviceName with its title, Date and DateSent with now. It returns the
+// SMSID.
 func (g *Gateway) InjectText(m smsgw24.TextMessage) int64 {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -327,8 +331,9 @@ func (g *Gateway) InjectText(m smsgw24.TextMessage) int64 {
 }
 
 // InjectImage makes the image m arrive at a phone: it is posted to
-// IncomingURL as the gateway posts an incoming WhatsApp image. Zero fields
-// are filled as InjectText fills them. It returns the SMSID.
+// [GatewayOptions.IncomingURL] as the gateway posts an incoming WhatsApp
+// image. Zero fields are filled as [Gateway.InjectText] fills them. It
+// returns the SMSID.
 func (g *Gateway) InjectImage(m smsgw24.ImageMessage) int64 {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -98,7 +98,7 @@ func fail(w http.ResponseWriter, status int, message string) {
 // as the real API does; and, for work by hand, POST /simulate/text and
 // /simulate/image, which take the token, an address, a body (or img_url),
 // and optionally device_id and channel_id, and make that message arrive
-// as InjectText and InjectImage do.
+// as [Gateway.InjectText] and [Gateway.InjectImage] do.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	method, ok := strings.CutPrefix(r.URL.Path, "/getdata/")
 	kind, simulated := strings.CutPrefix(r.URL.Path, "/simulate/")

@@ -16,14 +16,14 @@ import (
 	"github.com/go-smsgw24/smsgw24"
 )
 
-// Recorder serves webhook requests with a Handler and keeps the events that
-// the Handler's callbacks accepted (returned nil for), in the order they
-// were accepted: the events the gateway was answered 200 for. An event that
-// a Deduplicator skipped is not kept twice, and one whose callback failed is
-// not kept at all.
+// Recorder serves webhook requests with a [smsgw24.Handler] and keeps the
+// events that the Handler's callbacks accepted (returned nil for), in the
+// order they were accepted: the events the gateway was answered 200 for.
+// An event that a [smsgw24.Deduplicator] skipped is not kept twice, and
+// one whose callback failed is not kept at all.
 //
-// A Recorder is an http.Handler, to be mounted on an httptest.Server, and
-// is safe for concurrent use.
+// A Recorder is an [http.Handler], to be mounted on an [httptest.Server],
+// and is safe for concurrent use.
 type Recorder struct {
 	handler smsgw24.Handler
 
@@ -36,11 +36,12 @@ type Recorder struct {
 // h, or one without any callback, accepts and records every event it
 // decodes and verifies: a receiver that only listens.
 //
-// Given the test's t, and h without a Logger, the Handler logs to the
-// test's log (as t.Log does, shown for a failed test or with go test -v),
-// at debug level, instead of to slog.Default: a rejection the test expects
-// prints nothing in a passing run. Records logged after the test ended are
-// dropped. Without t, the Handler logs as h says.
+// Given the test's t, and h without a [smsgw24.Handler.Logger], the Handler
+// logs to the test's log (as [testing.T.Log] does, shown for a failed test
+// or with go test -v), at debug level, instead of to [slog.Default]: a
+// rejection the test expects prints nothing in a passing run. Records
+// logged after the test ended are dropped. Without t, the Handler logs as h
+// says.
 //
 //	rec := smsgw24test.NewRecorder(&smsgw24.Handler{OnText: save}, t)
 func NewRecorder(h *smsgw24.Handler, t ...testing.TB) *Recorder {
@@ -85,7 +86,7 @@ func (r *Recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 // Serve serves req with the Handler and returns the answer, for a test
-// that holds a request from NewRequest or NewFixtureRequest.
+// that holds a request from [NewRequest] or [NewFixtureRequest].
 func (r *Recorder) Serve(req *http.Request) *httptest.ResponseRecorder {
 	w := httptest.NewRecorder()
 	r.handler.ServeHTTP(w, req)

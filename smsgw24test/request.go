@@ -19,7 +19,7 @@ import (
 	"github.com/go-smsgw24/smsgw24"
 )
 
-// Content types of the bodies Encode writes.
+// Content types of the bodies [Encode] writes.
 const (
 	contentTypeJSON = "application/json"
 	contentTypeForm = "application/x-www-form-urlencoded"
@@ -38,19 +38,19 @@ const dateLayout = "2006-01-02 15:04:05.999999999"
 // Location shape the body of an event, and do not change a fixture, which is
 // sent as it is.
 type RequestOptions struct {
-	// URL is the target, as for httptest.NewRequest: a path such as
+	// URL is the target, as for [httptest.NewRequest]: a path such as
 	// "/smsgw24" or an absolute URL. "" means "/".
 	URL string
 
 	// Token, if set, is put in the URL's token query parameter, where the
 	// gateway sends the secret of the webhook URL a user configured, and
-	// where smsgw24.Token looks for it. It replaces a token already in URL.
+	// where [smsgw24.Token] looks for it. It replaces a token already in URL.
 	Token string
 
 	// Form sends an event as application/x-www-form-urlencoded, as some
 	// real deployments do, instead of JSON. A form carries only text:
 	// values in the event's Extra that are not JSON strings arrive as
-	// strings (null as ""), and Parse keeps them so.
+	// strings (null as ""), and [smsgw24.Parse] keeps them so.
 	Form bool
 
 	// Legacy writes an event as the older generation of the gateway's
@@ -61,15 +61,15 @@ type RequestOptions struct {
 
 	// EscapePlus escapes the leading "+" of a phone number (address,
 	// sendto) in a form body. The gateway leaves it unescaped, so that it
-	// decodes as a space, which smsgw24.Parse turns back into "+"; set
+	// decodes as a space, which [smsgw24.Parse] turns back into "+"; set
 	// EscapePlus to send a correctly escaped form instead.
 	EscapePlus bool
 
 	// Location is the zone of the phone's clock: dates are written in it,
 	// without a zone ("2025-06-02 14:10:11"), as the gateway writes them.
-	// nil means UTC, which is where a Handler without a Location reads
-	// them. Set it to the Handler's Location for the dates to read back as
-	// the same instants.
+	// nil means UTC, which is where a [smsgw24.Handler] without a Location
+	// reads them. Set it to [smsgw24.Handler.Location] for the dates to read
+	// back as the same instants.
 	//
 	// A local time that names two instants, in the hour repeated when the
 	// clocks go back, is written with its offset
@@ -78,12 +78,14 @@ type RequestOptions struct {
 	Location *time.Location
 }
 
-// Encode writes the body that the gateway sends for ev, and its Content-Type,
-// as opts say (URL and Token are not used). The fields are those of ev's
-// MarshalJSON, with the gateway's names, and Extra's fields after them;
-// dates are written as the gateway writes them, without a zone. The body decodes with smsgw24.Parse, and
-// with a Handler whose Location is opts.Location, to an event equal to ev
-// (for a form, up to the Extra values that a form turns into text).
+// Encode writes the body that the gateway sends for ev, and its
+// Content-Type, as opts say (URL and Token are not used). The fields are
+// those of ev's MarshalJSON, with the gateway's names, and the fields of
+// its [smsgw24.Extra] after them; dates are written as the gateway writes
+// them, without a zone. The body decodes with [smsgw24.Parse], and with a
+// [smsgw24.Handler] whose Location is [RequestOptions.Location], to an
+// event equal to ev (for a form, up to the Extra values that a form turns
+// into text).
 //
 // An event that does not validate, such as one without SMSID, is written
 // all the same, to test how a Handler answers it. Encode panics if ev is
@@ -100,12 +102,12 @@ func Encode(ev smsgw24.Event, opts RequestOptions) (contentType string, body []b
 }
 
 // NewRequest returns an incoming POST request carrying ev as the gateway
-// sends it, ready for a Handler's ServeHTTP or Recorder.Serve, as
-// httptest.NewRequest returns one. It panics if ev is nil or opts.URL
+// sends it, ready for [smsgw24.Handler.ServeHTTP] or [Recorder.Serve], as
+// [httptest.NewRequest] returns one. It panics if ev is nil or opts.URL
 // cannot be parsed.
 //
-// The request is for a handler, not for an http.Client; to post ev to a
-// server, send the body and Content-Type of Encode.
+// The request is for a handler, not for an [http.Client]; to post ev to a
+// server, send the body and Content-Type of [Encode].
 func NewRequest(ev smsgw24.Event, opts RequestOptions) *http.Request {
 	contentType, body := Encode(ev, opts)
 	return newRequest(contentType, body, opts)
@@ -113,7 +115,7 @@ func NewRequest(ev smsgw24.Event, opts RequestOptions) *http.Request {
 
 // NewFixtureRequest returns an incoming POST request carrying the fixture
 // called name, with its Content-Type, to opts.URL with opts.Token. It
-// panics if there is no such fixture (see Fixtures) or opts.URL cannot be
+// panics if there is no such fixture (see [Fixtures]) or opts.URL cannot be
 // parsed.
 func NewFixtureRequest(name string, opts RequestOptions) *http.Request {
 	f, ok := LookupFixture(name)

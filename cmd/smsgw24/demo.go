@@ -22,21 +22,9 @@ import (
 	"github.com/go-smsgw24/smsgw24/smsgw24test"
 )
 
-func demo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := newCommand("demo",
-		"  smsgw24 demo\n",
-		`Demo shows the library at work, on this machine only: it starts a
-receiver (listen) on a free loopback port, posts it every fixture of
-package smsgw24test as the gateway would, with the receiver's token,
-prints under each what the receiver decoded, then sends three requests the
-receiver must reject. Last it shows the whole loop: a message sent with
-smsgw24.Client to a local gateway (see gateway -h), whose statuses the
-gateway posts to the receiver. It exits 0 when every fixture was received,
-every bad request rejected and the message delivered.
-`,
-		`  smsgw24 demo
-  go run ./cmd/smsgw24 demo       # from a clone of the repository
-`)
+// demo runs the demo command (its help is in the table commands) and
+// returns the exit code.
+func demo(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	if ok, code := c.parse(args, stdout, stderr); !ok {
 		return code
 	}

@@ -21,28 +21,9 @@ import (
 
 const defaultGatewayAddr = "127.0.0.1:8024"
 
-func gateway(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := newCommand("gateway",
-		"  smsgw24 gateway [-addr host:port] [-token TOKEN] [-status-url URL] [-incoming-url URL]\n"+
-			"                  [-wire json|json-legacy|form|form-plus-lost] [-final STATUS] [-out-of-order] [-duplicates]\n",
-		`Gateway runs a local SMSGateway24, so that code that sends with
-smsgw24.Client can be tried without a phone. It serves the REST API at
-http://ADDR/getdata/ for the token given (any other token gets the API's
-error answer), and for every message accepted by addsms or addalotofsms it
-posts the message's status updates to the status URL as the gateway does:
-3 (queued), 2 (taken by the phone), 6 (sent), then 7 (delivered) or the
-status of -final. To make a message arrive at the phone, post it to
-/simulate/text (token, address, body) or /simulate/image (token, address,
-img_url): it goes to the incoming URL. Each post and the answer it got are
-printed on stdout. It runs until Ctrl-C.
-`,
-		`  smsgw24 listen -token hook-secret                     # in one terminal
-  smsgw24 gateway -token api-token -status-url 'http://127.0.0.1:8080/?token=hook-secret'
-  curl -d token=api-token -d sendto=%2B4915752982212 -d body=Hello -d device_id=1 \
-       http://127.0.0.1:8024/getdata/addsms               # in a third
-  curl -d token=api-token -d address=%2B4915752982212 -d body=Thanks \
-       http://127.0.0.1:8024/simulate/text                # with -incoming-url set
-`)
+// gateway runs the gateway command (its help is in the table commands)
+// until ctx ends, and returns the exit code.
+func gateway(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	addr := c.fs.String("addr", defaultGatewayAddr, "serve the API on `host:port`; port 0 picks a free one")
 	token := c.fs.String("token", smsgw24test.DefaultGatewayToken, "the account's API `token`")
 	statusURL := c.fs.String("status-url", "", "post status updates to this `URL` (with ?token=... if the receiver wants one); none when empty")

@@ -18,8 +18,9 @@ const (
 	inboxInstall = "go install github.com/go-smsgw24/smsgw24/inbox/cmd/smsgw24-inbox@latest"
 )
 
-// inbox runs smsgw24-inbox with args and returns its exit code.
-func inbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// inbox runs smsgw24-inbox with args and returns its exit code. It has no
+// flags of its own: -h too goes to smsgw24-inbox.
+func inbox(ctx context.Context, _ *command, args []string, stdout, stderr io.Writer) int {
 	path, err := exec.LookPath(inboxProgram)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s inbox: %s is not installed (in PATH); it comes with the inbox module:\n  %s\n", programName, inboxProgram, inboxInstall)

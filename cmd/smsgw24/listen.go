@@ -14,36 +14,9 @@ import (
 
 const defaultAddr = "127.0.0.1:8080"
 
-func listen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := newCommand("listen",
-		"  smsgw24 listen [-addr host:port] [-token secret | -insecure] [-json]\n",
-		`Listen receives webhooks as your server would, and prints each one as it
-arrives, decoded: one line per event with its kind, ids, channel, status
-(described in the language of your locale: LC_ALL, LC_MESSAGES or LANG),
-sender and text. A request it rejects is printed with the reason. It
-answers as smsgw24.Handler does: 200 for an event, 401 without the token,
-403 with a wrong one, 4xx for a body it cannot use. Any path is accepted.
-Ctrl-C stops it.
-
-Without -token (or with an empty one, such as an unset variable) it
-accepts every request, and so it refuses to start on an address other
-than loopback unless told -insecure.
-
-The events go to stdout, everything else to stderr. With -json, each line
-of stdout is one JSON object, an event as the library marshals it (the
-gateway's field names) under "event":
-  {"kind":"text","event":{"sms_id":9911203,"type":"text","address":"+55...",...}}
-  {"kind":"rejected","http_status":403,"error":"smsgw24: token rejected","method":"POST","path":"/"}
-"kind" is status, text, image or rejected; jq -c .event gives back a body
-that send can post again.
-`,
-		`  smsgw24 listen -token s3cret
-  smsgw24 send -token s3cret status_v1_json     # in another terminal
-
-  To watch a real device: run listen where the gateway can reach it, e.g.
-  smsgw24 listen -addr :8080 -token "$SMSGW24_TOKEN", and set the device's
-  webhook URLs to http://YOUR-HOST:8080/?token=YOUR-TOKEN.
-`)
+// listen runs the listen command (its help is in the table commands)
+// until ctx ends, and returns the exit code.
+func listen(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	addr := c.fs.String("addr", defaultAddr, "listen on `host:port`; \":8080\" listens on every interface, port 0 on a free port")
 	token := c.fs.String("token", "", "accept only requests that carry this `secret` in the token query parameter\n(or an Authorization: Bearer header); without it every request is accepted")
 	insecure := c.fs.Bool("insecure", false, "without -token, listen on an address other than loopback all the same,\naccepting requests from anyone who reaches it")

@@ -48,6 +48,43 @@ func TestHelp(t *testing.T) {
 	assert.Contains(t, stderr, "Usage:")
 }
 
+// TestHelpFromTheCommandTable: the help of smsgw24 and each command's -h
+// are both written from the table commands.
+func TestHelpFromTheCommandTable(t *testing.T) {
+	code, top, _ := runCmd(t, "-h")
+	require.Equal(t, exitOK, code)
+	var names []string
+	for _, spec := range commands {
+		names = append(names, spec.name)
+		// Each synopsis in the top-level help, its summary on the next line.
+		assert.Contains(t, top, synopsis(spec.usage)+"      "+spec.summary+"\n", spec.name)
+		assert.NotContains(t, spec.summary, "\n", spec.name)
+		for _, line := range strings.Split(spec.usage, "\n") {
+			if !strings.HasPrefix(line, " ") {
+				assert.True(t, strings.HasPrefix(line, "smsgw24 "+spec.name), "%s: %q", spec.name, line)
+			}
+		}
+		if spec.about == "" {
+			continue // inbox: -h goes to smsgw24-inbox
+		}
+		code, help, stderr := runCmd(t, spec.name, "-h")
+		require.Equal(t, exitOK, code, spec.name)
+		assert.Empty(t, stderr, spec.name)
+		assert.True(t, strings.HasPrefix(help, "Usage:\n"+synopsis(spec.usage)+"\n"+spec.about+"\n"), spec.name)
+		assert.True(t, strings.HasSuffix(help, "\nExample:\n"+spec.example), spec.name)
+
+		code, viaHelp, _ := runCmd(t, "help", spec.name)
+		assert.Equal(t, exitOK, code, spec.name)
+		assert.Equal(t, help, viaHelp, "help %s is %s -h", spec.name, spec.name)
+	}
+	assert.Equal(t, []string{"demo", "listen", "send", "gateway", "inbox"}, names)
+
+	code, stdout, stderr := runCmd(t, "help", "serve")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, `unknown command "serve"`)
+}
+
 func TestCommandLineErrors(t *testing.T) {
 	tests := []struct {
 		args []string

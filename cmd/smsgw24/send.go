@@ -26,21 +26,9 @@ import (
 
 const defaultURL = "http://" + defaultAddr + "/"
 
-func send(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := newCommand("send",
-		"  smsgw24 send [-url URL] [-form] [-token secret] NAME|FILE\n  smsgw24 send -list\n",
-		`Send posts one webhook as the gateway would, and prints the answer. NAME is
-one of the fixtures of package smsgw24test (send -list lists them), sent
-with its own Content-Type. FILE is a file holding one JSON body, such as
-an event that listen -json printed (jq -c .event), sent as
-application/json; or a fixture file (.txt) in the fixtures' format
-(headers, a blank line, the body), such as testdata/invalid/xml_body.txt.
-Send exits 1 when the answer is not 2xx, or no answer came; 2 when the
-command line is wrong.
-`,
-		`  smsgw24 send -token s3cret text_v2_form_plus_lost
-  smsgw24 send -url https://staging.example.com/smsgw24 -token "$SMSGW24_TOKEN" -form my-status.json
-`)
+// send runs the send command (its help is in the table commands) and
+// returns the exit code.
+func send(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
 	target := c.fs.String("url", defaultURL, "post to this `URL`")
 	form := c.fs.Bool("form", false, "send the event that NAME or FILE holds as a form body (application/x-www-form-urlencoded),\nthe \"+\" of phone numbers unescaped as the gateway leaves it")
 	token := c.fs.String("token", "", "put this `secret` in the URL's token query parameter")
