@@ -112,7 +112,7 @@ func (d *dateReader) read(f rawField) (t time.Time, ok bool) {
 	case kindObject:
 		return d.readPHPDate(f.value)
 	case kindString:
-		v := bytes.TrimSpace(f.value)
+		v := trimSpace(f.value)
 		if len(v) > 0 && v[0] == '{' {
 			return d.readPHPDate(v)
 		}
@@ -160,7 +160,7 @@ func (d *dateReader) readPHPDate(obj []byte) (time.Time, bool) {
 	if date == nil {
 		return time.Time{}, false
 	}
-	if z := bytes.TrimSpace(zone); len(z) > 0 {
+	if z := trimSpace(zone); len(z) > 0 {
 		if off, ok := parseOffset(z); ok {
 			loc = time.FixedZone("", off)
 		} else if off, ok := offsetDigits(z); ok && zone[0] == ' ' && len(z) >= 4 {
@@ -171,7 +171,7 @@ func (d *dateReader) readPHPDate(obj []byte) (time.Time, bool) {
 			return time.Time{}, false // a zone we cannot place would give a wrong instant
 		}
 	}
-	return parseDateText(bytes.TrimSpace(date), loc)
+	return parseDateText(trimSpace(date), loc)
 }
 
 // dateShape is one way the wire writes a calendar date: a layout of

@@ -37,6 +37,9 @@ const (
 
 // lookupName reads a wire field name, in any case.
 func lookupName(name []byte) wireName {
+	if n := exactName(name); n != nameUnknown {
+		return n // the common case: spelled as the gateway spells it
+	}
 	var buf [16]byte
 	if len(name) > len(buf) {
 		return nameUnknown
@@ -48,7 +51,12 @@ func lookupName(name []byte) wireName {
 		}
 		lower[i] = c
 	}
-	switch string(lower) {
+	return exactName(lower)
+}
+
+// exactName reads a wire field name spelled in lower case.
+func exactName(name []byte) wireName {
+	switch string(name) {
 	case "sms_id":
 		return nameSMSID
 	case "status_id":
@@ -154,7 +162,7 @@ func classify(fields []rawField, names []wireName) Kind {
 			}
 		case nameImageURL:
 			message = true
-			if f.kind == kindString && len(bytes.TrimSpace(f.value)) > 0 {
+			if f.kind == kindString && len(trimSpace(f.value)) > 0 {
 				kind = KindImage
 			}
 		}
@@ -177,7 +185,7 @@ func incomingStatus(f rawField) bool {
 
 // isBlank reports whether a field is null or a string of nothing but space.
 func isBlank(f rawField) bool {
-	return f.kind == kindNull || f.kind == kindString && len(bytes.TrimSpace(f.value)) == 0
+	return f.kind == kindNull || f.kind == kindString && len(trimSpace(f.value)) == 0
 }
 
 func asciiEqualFold(b []byte, s string) bool {
@@ -187,8 +195,12 @@ func asciiEqualFold(b []byte, s string) bool {
 // assemble turns the fields of one body into an event, reading its dates
 // with dates.
 func assemble(fields []rawField, dates *dateReader) (Event, error) {
-	var namesBuf [maxFields]wireName
-	names := namesBuf[:len(fields)]
+	var namesBuf [32]wireName // enough for the gateway's bodies, on the stack
+	names := namesBuf[:]
+	if len(fields) > len(namesBuf) {
+		names = make([]wireName, len(fields))
+	}
+	names = names[:len(fields)]
 	r := record{kind: classify(fields, names)}
 	accepted := acceptedBy(r.kind)
 	// A message keeps only the last status_id in Extra, the one classify
@@ -316,7 +328,7 @@ func (r *record) set(name wireName, f rawField, dates *dateReader) bool {
 	case nameDeviceName:
 		r.deviceName = string(f.value)
 	case nameImageURL:
-		r.imageURL = string(bytes.TrimSpace(f.value))
+		r.imageURL = string(trimSpace(f.value))
 	}
 	return true
 }
@@ -362,7 +374,7 @@ func statusValue(f rawField) (Status, bool) {
 // " 79001234567" becomes "+79001234567". Alphanumeric senders stay as they
 // are.
 func phoneNumber(v []byte) string {
-	trimmed := bytes.TrimSpace(v)
+	trimmed := trimSpace(v)
 	if len(trimmed) == 0 || len(trimmed) == len(v) || v[0] != ' ' {
 		return string(trimmed)
 	}

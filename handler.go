@@ -177,7 +177,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d := Decoder{Location: h.Location}
-	ev, err := d.Parse(r.Header.Get("Content-Type"), body)
+	ev, err := d.Parse(firstValue(r.Header["Content-Type"]), body)
 	if err != nil {
 		h.fail(w, r, decodeStatus(err), err)
 		return
@@ -319,9 +319,22 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 var okBody = []byte("{\"ok\":true}\n")
 
 // writeOK answers 200 with okBody. Its Content-Type is a header value of its
-// own, which a middleware may change without changing later answers.
+// own, which a middleware may change without changing later answers. The
+// key is set as net/http spells it, which Set would work out on every
+// answer.
 func writeOK(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = []string{"application/json"}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(okBody)
+}
+
+// firstValue returns the first of a header's values, or "". Headers are
+// looked up by the key as net/http spells it (r.Header["Content-Type"]),
+// which is what Header.Get finds after working out that spelling on every
+// call.
+func firstValue(values []string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return values[0]
 }

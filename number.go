@@ -11,7 +11,7 @@ import "bytes"
 // one, with surrounding spaces. A number in exponent or decimal form counts
 // when its value is whole ("1e3", "12.0").
 func parseWhole(v []byte) (int64, bool) {
-	v = bytes.TrimSpace(v)
+	v = trimSpace(v)
 	if len(v) == 0 {
 		return 0, false
 	}

@@ -39,8 +39,10 @@
 package smsgw24
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
+	"unicode/utf8"
 )
 
 // valueKind is what a raw field's value was on the wire.
@@ -90,7 +92,7 @@ func putWireState(st *wireState) {
 	if cap(st.scratch) > 64<<10 || cap(st.fields) > maxFields {
 		return // let an oversized one go rather than keep it forever
 	}
-	clear(st.fields[:cap(st.fields)]) // drop references to the body
+	clear(st.fields) // drop references to the body; those past len were cleared before
 	st.fields = st.fields[:0]
 	st.scratch = st.scratch[:0]
 	wireStates.Put(st)
@@ -103,4 +105,13 @@ func (st *wireState) add(f rawField) error {
 	}
 	st.fields = append(st.fields, f)
 	return nil
+}
+
+// trimSpace is bytes.TrimSpace, quicker for the common value that has no
+// space at either end.
+func trimSpace(v []byte) []byte {
+	if len(v) == 0 || v[0] > ' ' && v[0] < utf8.RuneSelf && v[len(v)-1] > ' ' && v[len(v)-1] < utf8.RuneSelf {
+		return v
+	}
+	return bytes.TrimSpace(v)
 }

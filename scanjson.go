@@ -8,7 +8,9 @@ package smsgw24
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -23,6 +25,9 @@ func syntaxError(data []byte, i int, what string) error {
 }
 
 func skipSpace(data []byte, i int) int {
+	if i < len(data) && data[i] > ' ' {
+		return i // the common case: no space at all
+	}
 	for i < len(data) {
 		switch data[i] {
 		case ' ', '\t', '\n', '\r':
@@ -281,7 +286,7 @@ func skipNested(data []byte, i, depth int) (int, error) {
 
 // skipString checks the JSON string at data[i] without decoding it.
 func skipString(data []byte, i int) (int, error) {
-	for j := i + 1; j < len(data); j++ {
+	for j := plainRun(data, i+1); j < len(data); j = plainRun(data, j+1) {
 		switch c := data[j]; {
 		case c == '"':
 			return j + 1, nil
@@ -311,27 +316,17 @@ func skipString(data []byte, i int) (int, error) {
 // UTF-8 the text is a slice of data; otherwise it is decoded into scratch,
 // with U+FFFD for invalid UTF-8 and lone surrogates, as encoding/json does.
 func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int, err error) {
-	plain := true
-	j := i + 1
-	for ; j < len(data); j++ {
-		c := data[j]
-		if c == '"' {
-			break
-		}
-		if c == '\\' || c >= utf8.RuneSelf {
-			plain = false
-			break
-		}
-		if c < 0x20 {
-			return nil, nil, j, syntaxError(data, j, "want no control character in a string")
-		}
-	}
-	if plain {
-		if j >= len(data) {
-			return nil, nil, j, syntaxError(data, j, "want the end of a string")
-		}
+	j := plainRun(data, i+1)
+	switch {
+	case j >= len(data):
+		return nil, nil, j, syntaxError(data, j, "want the end of a string")
+	case data[j] == '"':
 		return data[i+1 : j], data[i : j+1], j + 1, nil
+	case data[j] < 0x20:
+		return nil, nil, j, syntaxError(data, j, "want no control character in a string")
 	}
+	// An escape or a byte of a multi-byte character: the whole string is
+	// checked, then decoded if it must be.
 	end, err := skipString(data, i)
 	if err != nil {
 		return nil, nil, end, err
@@ -387,6 +382,46 @@ func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int,
 		}
 	}
 	return st.scratch[start:len(st.scratch):len(st.scratch)], data[i:end], end, nil
+}
+
+// plainByte tells the bytes that stand for themselves in a JSON string:
+// printable ASCII but for '"' and '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plainRun returns the offset of the first byte from data[j] on that is
+// not plain (see plainByte): the end of a string, an escape, a control
+// character, a byte of a multi-byte character, or len(data). It looks at
+// eight bytes at a time while it can.
+func plainRun(data []byte, j int) int {
+	for ; j+8 <= len(data); j += 8 {
+		if m := notPlain8(binary.LittleEndian.Uint64(data[j:])); m != 0 {
+			return j + bits.TrailingZeros64(m)/8
+		}
+	}
+	for j < len(data) && plainByte[data[j]] {
+		j++
+	}
+	return j
+}
+
+// notPlain8 marks, with the high bit of each byte, the bytes of x (eight
+// bytes of a string, the first in the low byte) that are not plain. Only
+// the lowest mark is exact: a borrow may mark bytes above a true mark, never
+// below, which is all plainRun asks. FuzzScanJSON holds it to encoding/json.
+func notPlain8(x uint64) uint64 {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	control := (x - 0x20*ones) &^ x                      // a byte below 0x20 (or from 0x80)
+	quote := ((x ^ '"'*ones) - ones) &^ (x ^ '"'*ones)   // a '"'
+	slash := ((x ^ '\\'*ones) - ones) &^ (x ^ '\\'*ones) // a '\\'
+	return (control | quote | slash | x) & highs         // x: a byte from 0x80
 }
 
 // hex4 reads four hex digits at data[i], or returns -1.

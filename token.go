@@ -99,7 +99,8 @@ func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 			}
 		}
 	}
-	for _, h := range r.Header.Values("Authorization") {
+	for _, h := range r.Header["Authorization"] { // as Header.Values finds it
+
 		if t, ok := bearerToken(h); ok {
 			check(t)
 		}
