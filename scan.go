@@ -1,8 +1,9 @@
 // scan.go holds what the byte-level readers of a webhook body share: the
 // raw field they produce, their limits, and the pooled working memory of
-// one Parse call. The readers are scanjson.go (JSON), form.go (forms and
-// multipart), sniff.go (which of them a body is), date.go and number.go
-// (values); none of them knows what a field means, which fields.go decides.
+// one Parse call. The readers are scanjson.go and jsonstring.go (JSON),
+// form.go (forms and multipart), sniff.go (which of them a body is),
+// date.go and number.go (values); none of them knows what a field means,
+// which fields.go decides.
 //
 // # Invariants
 //
@@ -31,10 +32,12 @@
 //     JSON value always has one; in a body encoded twice it is the literal
 //     inside the decoded text.
 //   - Safety net. FuzzScanJSON holds the JSON scanner to encoding/json
-//     (the same verdict on every input, the same strings); FuzzScanForm
-//     holds the form reader to net/url; FuzzParseWhole holds number reading
-//     to math/big; FuzzParse and FuzzServeHTTP hold the whole path to its
-//     promises (no panic, no echo, a round trip through MarshalJSON).
+//     (the same verdict on every input, the same strings); FuzzPlainRun
+//     holds the string scan, eight bytes at a time, to the byte-by-byte
+//     one; FuzzScanForm holds the form reader to net/url; FuzzParseWhole
+//     holds number reading to math/big; FuzzParse and FuzzServeHTTP hold
+//     the whole path to its promises (no panic, no echo, a round trip
+//     through MarshalJSON).
 
 package smsgw24
 

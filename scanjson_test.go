@@ -65,21 +65,3 @@ func FuzzScanJSON(f *testing.F) {
 		}
 	})
 }
-
-// FuzzPlainRun holds plainRun, which reads eight bytes at a time, to the
-// byte-by-byte reading of plainByte.
-func FuzzPlainRun(f *testing.F) {
-	for _, seed := range []string{"", "abc", `abcdefgh"`, "abcdefghijklmno\\", "abcdefg\x1f", "abcdefgh\x80", "\"", "ab\x7fcdefghij\x00", "\xff\xff\xff\xff\xff\xff\xff\xff"} {
-		f.Add([]byte(seed), uint8(0))
-	}
-	f.Fuzz(func(t *testing.T, data []byte, from uint8) {
-		j := min(int(from), len(data))
-		want := j
-		for want < len(data) && plainByte[data[want]] {
-			want++
-		}
-		if got := plainRun(data, j); got != want {
-			t.Fatalf("plainRun(%q, %d) = %d, want %d", data, j, got, want)
-		}
-	})
-}
