@@ -1,6 +1,8 @@
 // dedup.go holds TestDeduplicator, the suite of tests that every
 // smsgw24.Deduplicator passes: the contract of its claims as leases, and
-// three Handlers standing for three replicas on one shared store.
+// three Handlers standing for three replicas on one shared store. It is
+// one suite, read from top to bottom as the contract it checks, so it stays
+// one file though it is a little over 400 lines.
 
 package smsgw24test
 
