@@ -1,5 +1,5 @@
-// client_bench_test.go measures reading a getallsms answer of 1000
-// messages against what users would write by hand in the same run:
+// client_bench_test.go measures reading a getallsms answer of 100 and of
+// 1000 messages against what users would write by hand in the same run:
 // json.Unmarshal into plain structs, the PHP dates parsed with time.Parse.
 // Run: go test -run '^$' -bench Answer -benchmem
 
@@ -65,7 +65,13 @@ func (d plainDate) time() time.Time {
 }
 
 func BenchmarkAnswer(b *testing.B) {
-	data := bigAnswer(b, 1000)
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("getallsms_%d", n), func(b *testing.B) { benchmarkAnswer(b, n) })
+	}
+}
+
+func benchmarkAnswer(b *testing.B, n int) {
+	data := bigAnswer(b, n)
 	b.Run("smsgw24", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
@@ -82,7 +88,7 @@ func BenchmarkAnswer(b *testing.B) {
 				ms = append(ms, ar.message(keys[i], e))
 			}
 			byID(ms, func(m *Message) int64 { return m.ID })
-			if len(ms) != 1000 || ms[0].Created.IsZero() {
+			if len(ms) != n || ms[0].Created.IsZero() {
 				b.Fatal(len(ms))
 			}
 		}
@@ -105,7 +111,7 @@ func BenchmarkAnswer(b *testing.B) {
 					Channel: Channel(p.SIM)})
 			}
 			byID(ms, func(m *Message) int64 { return m.ID })
-			if len(ms) != 1000 || ms[0].Created.IsZero() {
+			if len(ms) != n || ms[0].Created.IsZero() {
 				b.Fatal(len(ms))
 			}
 		}
