@@ -178,7 +178,8 @@ func (d *dateReader) readPHPDate(obj []byte) (time.Time, bool) {
 // YYYY, MM and DD with the separators between them, such as "DD.MM.YYYY".
 type dateShape struct {
 	layout           string
-	year, month, day int // where each starts in layout
+	year, month, day int   // where each starts in layout
+	separators       []int // where layout has a byte other than Y, M and D
 }
 
 // dateShapes are the calendar dates parseDateText reads, the common shape
@@ -195,6 +196,11 @@ func newDateShape(layout string) dateShape {
 	if s.year < 0 || s.month < 0 || s.day < 0 {
 		panic("smsgw24: date shape " + layout + " lacks YYYY, MM or DD")
 	}
+	for i := range len(layout) {
+		if c := layout[i]; c != 'Y' && c != 'M' && c != 'D' {
+			s.separators = append(s.separators, i)
+		}
+	}
 	return s
 }
 
@@ -203,21 +209,18 @@ func (s *dateShape) read(v []byte) (year, month, day int, ok bool) {
 	if len(v) < len(s.layout) {
 		return 0, 0, 0, false
 	}
-	for i := 0; i < len(s.layout); i++ {
-		switch c := s.layout[i]; c {
-		case 'Y', 'M', 'D':
-			if v[i] < '0' || v[i] > '9' {
-				return 0, 0, 0, false
-			}
-		default:
-			if v[i] != c {
-				return 0, 0, 0, false
-			}
+	for _, i := range s.separators {
+		if v[i] != s.layout[i] {
+			return 0, 0, 0, false
 		}
 	}
-	year, _ = digitsAt(v, s.year, 4)
-	month, _ = digitsAt(v, s.month, 2)
-	day, _ = digitsAt(v, s.day, 2)
+	var ok1, ok2, ok3 bool
+	year, ok1 = digitsAt(v, s.year, 4)
+	month, ok2 = digitsAt(v, s.month, 2)
+	day, ok3 = digitsAt(v, s.day, 2)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, 0, 0, false
+	}
 	return year, month, day, true
 }
 
@@ -290,8 +293,12 @@ func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
 		}
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC()
-	if t.Year() < 1 || t.Year() > 9999 {
-		return time.Time{}, false // a zone pushed it out of the years RFC 3339 can write
+	// A zone can push only the first and the last year out of the years
+	// RFC 3339 can write.
+	if year <= 1 || year >= 9999 {
+		if y := t.Year(); y < 1 || y > 9999 {
+			return time.Time{}, false
+		}
 	}
 	return t, true
 }

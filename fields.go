@@ -127,18 +127,17 @@ func acceptedBy(kind Kind) nameSet {
 // of its kind. It is the one place where wire fields get their meaning,
 // whatever the encoding was.
 type record struct {
-	kind                                 Kind
-	smsID, internalID, deviceID          int64
-	hasSMSID                             bool
-	status                               Status
-	hasStatus                            bool
-	channelID, sim                       Channel
-	hasChannelID                         bool
-	statusMessage, sendTo, address, body string
-	deviceName, imageURL                 string
-	sentTime, date, dateSent             time.Time
-	extra                                Extra
-	badSMSID, badStatus                  bool
+	kind                        Kind
+	smsID, internalID, deviceID int64
+	hasSMSID                    bool
+	status                      Status
+	hasStatus                   bool
+	channelID, sim              Channel
+	hasChannelID                bool
+	texts                       texts
+	sentTime, date, dateSent    time.Time
+	extra                       Extra
+	badSMSID, badStatus         bool
 }
 
 // classify decides the kind of event from its fields, and notes what each
@@ -250,17 +249,18 @@ func assemble(fields []rawField, dates *dateReader) (Event, error) {
 	if r.hasChannelID {
 		channel = r.channelID
 	}
+	text := r.texts.strings()
 	switch r.kind {
 	case KindStatus:
-		return &StatusUpdate{SMSID: r.smsID, Status: r.status, StatusMessage: r.statusMessage, SendTo: r.sendTo,
+		return &StatusUpdate{SMSID: r.smsID, Status: r.status, StatusMessage: text[textStatusMessage], SendTo: text[textSendTo],
 			SentTime: r.sentTime, Channel: channel, DeviceID: r.deviceID, Extra: r.extra}, nil
 	case KindImage:
-		return &ImageMessage{SMSID: r.smsID, Address: r.address, Body: r.body, Date: r.date, DateSent: r.dateSent,
-			ImageURL: r.imageURL, InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID,
-			DeviceName: r.deviceName, Extra: r.extra}, nil
+		return &ImageMessage{SMSID: r.smsID, Address: text[textAddress], Body: text[textBody], Date: r.date, DateSent: r.dateSent,
+			ImageURL: text[textImageURL], InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID,
+			DeviceName: text[textDeviceName], Extra: r.extra}, nil
 	}
-	return &TextMessage{SMSID: r.smsID, Address: r.address, Body: r.body, Date: r.date, DateSent: r.dateSent,
-		InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID, DeviceName: r.deviceName, Extra: r.extra}, nil
+	return &TextMessage{SMSID: r.smsID, Address: text[textAddress], Body: text[textBody], Date: r.date, DateSent: r.dateSent,
+		InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID, DeviceName: text[textDeviceName], Extra: r.extra}, nil
 }
 
 // set stores one known field; false means its value could not be read and
@@ -318,19 +318,78 @@ func (r *record) set(name wireName, f rawField, dates *dateReader) bool {
 	}
 	switch name {
 	case nameStatusMessage:
-		r.statusMessage = string(f.value)
+		r.texts.set(textStatusMessage, f.value, false)
 	case nameSendTo:
-		r.sendTo = phoneNumber(f.value)
+		r.texts.setPhone(textSendTo, f.value)
 	case nameAddress:
-		r.address = phoneNumber(f.value)
+		r.texts.setPhone(textAddress, f.value)
 	case nameBody:
-		r.body = string(f.value)
+		r.texts.set(textBody, f.value, false)
 	case nameDeviceName:
-		r.deviceName = string(f.value)
+		r.texts.set(textDeviceName, f.value, false)
 	case nameImageURL:
-		r.imageURL = string(trimSpace(f.value))
+		r.texts.set(textImageURL, trimSpace(f.value), false)
 	}
 	return true
+}
+
+// The text fields of an event.
+const (
+	textStatusMessage = iota
+	textSendTo
+	textAddress
+	textBody
+	textDeviceName
+	textImageURL
+	numTexts
+)
+
+// texts gathers the text fields of one body as the readers left them (in
+// the body or the scratch buffer), so that they become one string, one
+// allocation, rather than one each. An event's text fields then share that
+// string's memory.
+type texts struct {
+	value [numTexts][]byte
+	plus  [numTexts]bool // a "+" goes before the value: a phone number's, lost in a form
+}
+
+func (t *texts) set(field int, value []byte, plus bool) {
+	t.value[field], t.plus[field] = value, plus
+}
+
+// setPhone sets a phone number, as phoneNumber reads it.
+func (t *texts) setPhone(field int, value []byte) {
+	t.value[field], t.plus[field] = phoneDigits(value)
+}
+
+// strings copies the texts out of the body into one string and returns
+// them as parts of it.
+func (t *texts) strings() (out [numTexts]string) {
+	n := 0
+	for i := range t.value {
+		n += len(t.value[i])
+		if t.plus[i] {
+			n++
+		}
+	}
+	if n == 0 {
+		return out
+	}
+	var b strings.Builder
+	b.Grow(n)
+	var ends [numTexts]int
+	for i := range t.value {
+		if t.plus[i] {
+			b.WriteByte('+')
+		}
+		b.Write(t.value[i])
+		ends[i] = b.Len()
+	}
+	all, start := b.String(), 0
+	for i := range out {
+		out[i], start = all[start:ends[i]], ends[i]
+	}
+	return out
 }
 
 // keep puts a field into Extra, as raw JSON.
@@ -374,14 +433,24 @@ func statusValue(f rawField) (Status, bool) {
 // " 79001234567" becomes "+79001234567". Alphanumeric senders stay as they
 // are.
 func phoneNumber(v []byte) string {
-	trimmed := trimSpace(v)
+	digits, plus := phoneDigits(v)
+	if plus {
+		return "+" + string(digits)
+	}
+	return string(digits)
+}
+
+// phoneDigits is phoneNumber without the copy: the trimmed number, and
+// whether a "+" goes before it.
+func phoneDigits(v []byte) (trimmed []byte, plus bool) {
+	trimmed = trimSpace(v)
 	if len(trimmed) == 0 || len(trimmed) == len(v) || v[0] != ' ' {
-		return string(trimmed)
+		return trimmed, false
 	}
 	for _, c := range trimmed {
 		if c < '0' || c > '9' {
-			return string(trimmed)
+			return trimmed, false
 		}
 	}
-	return "+" + string(trimmed)
+	return trimmed, true
 }
