@@ -175,7 +175,7 @@ func classify(fields []rawField, names []wireName) Kind {
 // incomingStatus reports whether a status_id says the body is no status
 // update: null, empty, or 5, the status of an incoming message.
 func incomingStatus(f rawField) bool {
-	if isBlank(f) {
+	if isBlank(&f) {
 		return true
 	}
 	s, ok := statusValue(f)
@@ -183,7 +183,7 @@ func incomingStatus(f rawField) bool {
 }
 
 // isBlank reports whether a field is null or a string of nothing but space.
-func isBlank(f rawField) bool {
+func isBlank(f *rawField) bool {
 	return f.kind == kindNull || f.kind == kindString && len(trimSpace(f.value)) == 0
 }
 
@@ -213,8 +213,8 @@ func assemble(fields []rawField, dates *dateReader) (Event, error) {
 			}
 		}
 	}
-	for i, f := range fields {
-		name := names[i]
+	for i := range fields {
+		f, name := &fields[i], names[i]
 		if name == nameStatusID && r.kind != KindStatus && i != lastStatus {
 			continue
 		}
@@ -265,18 +265,18 @@ func assemble(fields []rawField, dates *dateReader) (Event, error) {
 
 // set stores one known field; false means its value could not be read and
 // the field belongs in Extra.
-func (r *record) set(name wireName, f rawField, dates *dateReader) bool {
+func (r *record) set(name wireName, f *rawField, dates *dateReader) bool {
 	switch name {
 	case nameSMSID:
-		n, ok := wholeValue(f)
+		n, ok := wholeValue(*f)
 		r.smsID, r.hasSMSID, r.badSMSID = n, ok, !ok
 		return true // an unusable sms_id fails the body; it is not kept
 	case nameStatusID:
-		s, ok := statusValue(f)
+		s, ok := statusValue(*f)
 		r.status, r.hasStatus, r.badStatus = s, ok, !ok
 		return true
 	case nameInternalID, nameDeviceID, nameChannelID, nameSIM:
-		n, ok := wholeValue(f)
+		n, ok := wholeValue(*f)
 		if !ok {
 			return false
 		}
@@ -292,7 +292,7 @@ func (r *record) set(name wireName, f rawField, dates *dateReader) bool {
 		}
 		return true
 	case nameSentTime, nameDate, nameDateSent:
-		t, ok := dates.read(f)
+		t, ok := dates.read(*f)
 		if !ok {
 			return false
 		}
@@ -393,7 +393,7 @@ func (t *texts) strings() (out [numTexts]string) {
 }
 
 // keep puts a field into Extra, as raw JSON.
-func (r *record) keep(f rawField) {
+func (r *record) keep(f *rawField) {
 	if r.extra == nil {
 		r.extra = make(Extra)
 	}
