@@ -107,7 +107,7 @@ func handlerTable(ctx context.Context, c config, stdout, stderr io.Writer) error
 		ratios = append(ratios, handler.rounds[i]/empty.rounds[i])
 	}
 
-	fmt.Fprintf(stdout, "%-7s %14s %16s %17s\n", "round", "empty req/s", "Handler req/s", "Handler ÷ empty")
+	fmt.Fprintf(stdout, "%-7s %14s %16s %16s\n", "round", "empty req/s", "Handler req/s", "Handler ÷ empty")
 	for i, ratio := range ratios {
 		fmt.Fprintf(stdout, "%-7d %14.0f %16.0f %16.3f\n", i+1, empty.rounds[i], handler.rounds[i], ratio)
 	}
