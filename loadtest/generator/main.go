@@ -2,8 +2,9 @@
 
 // main.go holds the generator's flags and its load test: it starts both
 // targets, drives them in turn, reads the receiver's counters, and prints
-// the table and the checks of the report. It also holds -serve-empty, the
-// empty net/http handler that one of the targets runs.
+// the table and the checks of the report, and sends the other modes to
+// their files: -inbox-table, -handler-table, and the two servers the
+// generator runs itself, -serve-empty and -serve-handler (serve.go).
 
 package main
 
@@ -14,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,22 +32,24 @@ func main() {
 }
 
 type config struct {
-	receiver    string
-	duration    time.Duration
-	rounds      int
-	conns       int
-	pairEvery   int
-	copyEvery   int
-	copyLag     int
-	keep        int
-	token       string
-	receiverLog string
-	quiet       bool
-	serveEmpty  bool
-	addr        string
-	verbose     bool
-	inboxTable  bool
-	postgres    string
+	receiver     string
+	duration     time.Duration
+	rounds       int
+	conns        int
+	pairEvery    int
+	copyEvery    int
+	copyLag      int
+	keep         int
+	token        string
+	receiverLog  string
+	quiet        bool
+	serveEmpty   bool
+	serveHandler bool
+	addr         string
+	verbose      bool
+	inboxTable   bool
+	handlerTable bool
+	postgres     string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -66,9 +68,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.receiverLog, "receiver-log", os.DevNull, "file for the receiver's log")
 	fs.BoolVar(&c.quiet, "quiet", false, "start the receiver with -log-level WARN, without its log record per event")
 	fs.BoolVar(&c.serveEmpty, "serve-empty", false, "serve an empty net/http handler on -addr instead (the baseline target)")
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "address for -serve-empty")
+	fs.BoolVar(&c.serveHandler, "serve-handler", false, "serve the smsgw24.Handler behind -token, with callbacks that do nothing, on -addr instead (the library's request path)")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "address for -serve-empty and -serve-handler")
 	fs.BoolVar(&c.verbose, "v", false, "print every memory sample")
 	fs.BoolVar(&c.inboxTable, "inbox-table", false, "measure the durable inbox instead: acknowledgements per second and latency on SQLite and PostgreSQL, against the synchronous Handler and River's own insert rate")
+	fs.BoolVar(&c.handlerTable, "handler-table", false, "measure the library's request path instead: the smsgw24.Handler against the empty handler, the servers pinned to one CPU and the generator to another; -receiver is not needed")
 	fs.StringVar(&c.postgres, "postgres", os.Getenv("SMSGW24_POSTGRES_URL"), "for -inbox-table: a PostgreSQL URL whose user may create databases; empty: start a server (Debian's postgresql)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -76,16 +80,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if c.serveEmpty {
+	switch {
+	case c.serveEmpty:
 		return serveEmpty(ctx, c.addr, stdout, stderr)
+	case c.serveHandler:
+		return serveHandler(ctx, c.addr, c.token, stdout, stderr)
+	case c.inboxTable && c.handlerTable:
+		fmt.Fprintln(stderr, "loadtest: -inbox-table and -handler-table are two runs")
+		return 2
 	}
-	if c.receiver == "" || c.duration <= 0 || c.rounds <= 0 || c.conns <= 0 || c.pairEvery < 0 || c.copyEvery < 0 || c.copyLag <= 0 || c.keep <= c.copyLag {
-		fmt.Fprintln(stderr, "loadtest: -receiver is required; -duration, -rounds, -c and -copy-lag must be positive, -keep above -copy-lag")
+	if (c.receiver == "" && !c.handlerTable) || c.duration <= 0 || c.rounds <= 0 || c.conns <= 0 || c.pairEvery < 0 || c.copyEvery < 0 || c.copyLag <= 0 || c.keep <= c.copyLag {
+		fmt.Fprintln(stderr, "loadtest: -receiver is required (but with -handler-table); -duration, -rounds, -c and -copy-lag must be positive, -keep above -copy-lag")
 		return 2
 	}
 	measure := loadtest
-	if c.inboxTable {
+	switch {
+	case c.inboxTable:
 		measure = inboxTable
+	case c.handlerTable:
+		measure = handlerTable
 	}
 	if err := measure(ctx, c, stdout, stderr); err != nil {
 		if errors.Is(err, errFailed) {
@@ -252,34 +265,4 @@ func fetchStats(addr, token string) (receiverStats, error) {
 		return s, fmt.Errorf("GET /stats: %s", resp.Status)
 	}
 	return s, json.NewDecoder(resp.Body).Decode(&s)
-}
-
-// serveEmpty serves a handler that does nothing, with the receiver's
-// server settings: the baseline the receiver is measured against.
-func serveEmpty(ctx context.Context, addr string, stdout, stderr io.Writer) int {
-	srv := &http.Server{
-		Handler:           http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		fmt.Fprintln(stderr, "loadtest:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "empty handler listening on http://%s\n", ln.Addr())
-	go func() {
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdownCtx)
-	}()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintln(stderr, "loadtest:", err)
-		return 1
-	}
-	return 0
 }
