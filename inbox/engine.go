@@ -52,7 +52,7 @@ func (ib *Inbox) insertOpts() *river.InsertOpts {
 
 // engine is a River client whatever its driver.
 type engine interface {
-	insert(ctx context.Context, args eventArgs, opts *river.InsertOpts) error
+	insertMany(ctx context.Context, batch []eventArgs, opts *river.InsertOpts) error
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
 	list(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
@@ -91,8 +91,15 @@ func newEngine[TTx any](ib *Inbox, driver riverdriver.Driver[TTx], closeDB func(
 	return &riverEngine[TTx]{client: client, closeDB: closeDB}, nil
 }
 
-func (e *riverEngine[TTx]) insert(ctx context.Context, args eventArgs, opts *river.InsertOpts) error {
-	_, err := e.client.Insert(ctx, args, opts)
+// insertMany inserts batch in one statement and one transaction; an event
+// whose key is stored already is skipped. No two events of batch may have
+// the same key.
+func (e *riverEngine[TTx]) insertMany(ctx context.Context, batch []eventArgs, opts *river.InsertOpts) error {
+	params := make([]river.InsertManyParams, len(batch))
+	for i, args := range batch {
+		params[i] = river.InsertManyParams{Args: args, InsertOpts: opts}
+	}
+	_, err := e.client.InsertMany(ctx, params)
 	return err
 }
 

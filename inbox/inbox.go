@@ -126,6 +126,7 @@ func (h *Handlers) logger() *slog.Logger {
 type Inbox struct {
 	h      Handlers
 	engine engine
+	batch  *committer
 
 	mu      sync.Mutex
 	running bool
@@ -141,17 +142,24 @@ type Inbox struct {
 func Open(ctx context.Context, dsn string, h Handlers) (*Inbox, error) {
 	ib := &Inbox{h: h}
 	var err error
+	var committers int
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		ib.engine, err = openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"), ib)
+		committers = sqliteCommitters
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		ib.engine, err = openPostgres(ctx, dsn, ib)
+		committers = postgresCommitters
 	default:
 		return nil, fmt.Errorf("inbox: dsn must be sqlite:PATH or a postgres:// URL, not %q", redact(dsn))
 	}
 	if err != nil {
 		return nil, err
 	}
+	opts := ib.insertOpts()
+	ib.batch = newCommitter(committers, maxBatch, h.storeTimeout(), func(ctx context.Context, batch []eventArgs) error {
+		return ib.engine.insertMany(ctx, batch, opts)
+	})
 	return ib, nil
 }
 
@@ -166,9 +174,17 @@ func redact(dsn string) string {
 
 // Store stores ev in the inbox. It returns nil once ev is committed, or
 // when an event with the same [smsgw24.EventKey] was stored before; an
-// error otherwise, within [Handlers.StoreTimeout]. Its signature fits
-// [smsgw24.Handler.OnEvent], so that the Handler answers 200 only for a
-// stored event.
+// error otherwise, within [Handlers.StoreTimeout] or when ctx ends (ev
+// may then be stored all the same: a copy sent again is a duplicate).
+// After [Inbox.Close] it returns an error matching [ErrClosed]. Its
+// signature fits [smsgw24.Handler.OnEvent], so that the Handler answers
+// 200 only for a stored event.
+//
+// Concurrent Stores are committed together: the events that arrive while
+// a commit is under way are gathered and committed in one statement and
+// one transaction next (copies of one event among them are stored once),
+// and each of those Stores returns when that commit has ended. A lone
+// Store is committed at once.
 func (ib *Inbox) Store(ctx context.Context, ev smsgw24.Event) error {
 	if ev == nil {
 		return errors.New("inbox: Store of a nil event")
@@ -184,7 +200,7 @@ func (ib *Inbox) Store(ctx context.Context, ev smsgw24.Event) error {
 	ctx, cancel := context.WithTimeout(ctx, ib.h.storeTimeout())
 	defer cancel()
 	args := eventArgs{Key: smsgw24.EventKey(ev), Event: string(data)}
-	if err := ib.engine.insert(ctx, args, ib.insertOpts()); err != nil {
+	if err := ib.batch.store(ctx, args); err != nil {
 		return fmt.Errorf("inbox: store event %s: %w", args.Key, err)
 	}
 	return nil
@@ -241,8 +257,9 @@ func (ib *Inbox) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the inbox's database. Stop Run first (end its context
-// and wait for it to return).
+// Close commits the events of the Stores under way, then releases the
+// inbox's database; Stores that begin after it fail with [ErrClosed]. Stop
+// Run first (end its context and wait for it to return).
 func (ib *Inbox) Close() error {
 	ib.mu.Lock()
 	if ib.closed {
@@ -251,5 +268,6 @@ func (ib *Inbox) Close() error {
 	}
 	ib.closed = true
 	ib.mu.Unlock()
+	ib.batch.close()
 	return ib.engine.close()
 }
