@@ -87,16 +87,25 @@ func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (i
 		if err := fn(f); err != nil {
 			return i, err
 		}
-		i = skipSpace(data, i)
-		if i < len(data) && data[i] == ',' {
-			i = skipSpace(data, i+1)
-			continue
+		var more bool
+		if i, more, err = nextMember(data, i, closer, want); !more {
+			return i, err
 		}
-		if i < len(data) && data[i] == closer {
-			return i + 1, nil
-		}
-		return i, syntaxError(data, i, want)
 	}
+}
+
+// nextMember reads what follows a member of an object or array: a comma,
+// and more members follow at next, or closer, and the object or array
+// ends before next.
+func nextMember(data []byte, i int, closer byte, want string) (next int, more bool, err error) {
+	i = skipSpace(data, i)
+	if i < len(data) && data[i] == ',' {
+		return skipSpace(data, i+1), true, nil
+	}
+	if i < len(data) && data[i] == closer {
+		return i + 1, false, nil
+	}
+	return i, false, syntaxError(data, i, want)
 }
 
 // jsonEnd checks that nothing but space follows a JSON value ending at
@@ -267,14 +276,9 @@ func skipNested(data []byte, i, depth int) (int, error) {
 		if _, i, err = skipValue(data, i, depth); err != nil {
 			return i, err
 		}
-		i = skipSpace(data, i)
-		if i < len(data) && data[i] == ',' {
-			i = skipSpace(data, i+1)
-			continue
+		var more bool
+		if i, more, err = nextMember(data, i, closer, "want a comma or a closing bracket"); !more {
+			return i, err
 		}
-		if i < len(data) && data[i] == closer {
-			return i + 1, nil
-		}
-		return i, syntaxError(data, i, "want a comma or a closing bracket")
 	}
 }
