@@ -27,7 +27,9 @@
 // PostgreSQL the commit is PostgreSQL's own. So the Handler answers 200
 // only for a stored event, and 5xx otherwise (the gateway may then send it
 // again). Store is bounded by [Handlers.StoreTimeout]: while the database
-// is down it fails promptly instead of holding the request.
+// is down it fails promptly instead of holding the request. Concurrent
+// Stores are committed together, in one transaction, so that a burst of
+// events costs a few commits rather than one each.
 //
 // # Duplicates
 //
