@@ -8,8 +8,8 @@ package smsgw24
 
 import (
 	"bytes"
-	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // wireName is what a field name on the wire means.
@@ -46,10 +46,7 @@ func lookupName(name []byte) wireName {
 	}
 	lower := buf[:len(name)]
 	for i, c := range name {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		lower[i] = c
+		lower[i] = lowerASCII(c)
 	}
 	return exactName(lower)
 }
@@ -184,11 +181,37 @@ func incomingStatus(f rawField) bool {
 
 // isBlank reports whether a field is null or a string of nothing but space.
 func isBlank(f *rawField) bool {
-	return f.kind == kindNull || f.kind == kindString && len(trimSpace(f.value)) == 0
+	switch {
+	case f.kind == kindNull:
+		return true
+	case f.kind != kindString:
+		return false
+	case len(f.value) > 0 && f.value[0] > ' ' && f.value[0] < utf8.RuneSelf:
+		return false // the common case, decided without a call
+	}
+	return len(trimSpace(f.value)) == 0
 }
 
+// asciiEqualFold reports whether b is s, a word of ASCII, in any case: what
+// strings.EqualFold says of them, as no other folding keeps the length of
+// an ASCII word.
 func asciiEqualFold(b []byte, s string) bool {
-	return len(b) == len(s) && strings.EqualFold(string(b), s)
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		if lowerASCII(b[i]) != lowerASCII(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // assemble turns the fields of one body into an event, reading its dates

@@ -5,6 +5,7 @@ package smsgw24
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,4 +84,21 @@ func TestTypeClassification(t *testing.T) {
 	ev, err = Parse("application/json", []byte(`{"sms_id":1,"type":"video","SMS_ID":2}`))
 	require.NoError(t, err)
 	assert.Equal(t, &TextMessage{SMSID: 2, Extra: Extra{"type": json.RawMessage(`"video"`)}}, ev)
+}
+
+// FuzzASCIIEqualFold holds asciiEqualFold to strings.EqualFold, for the
+// ASCII words it is called with, against any bytes.
+func FuzzASCIIEqualFold(f *testing.F) {
+	for _, seed := range []string{"img", "IMG", "Image", "imag", "ımg", "\u212amg", "text", "tExT", "true", "fAlSe", ""} {
+		f.Add([]byte(seed))
+	}
+	words := []string{"img", "image", "text", "true", "false", "sms_id", "Status_ID"}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, w := range words {
+			want := len(b) == len(w) && strings.EqualFold(string(b), w)
+			if got := asciiEqualFold(b, w); got != want {
+				t.Fatalf("asciiEqualFold(%q, %q) = %v, strings.EqualFold says %v", b, w, got, want)
+			}
+		}
+	})
 }

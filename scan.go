@@ -23,7 +23,7 @@
 //     escapes without checking them again, since skipString has already
 //     checked the whole string; readPHPDate and readValue take a nested
 //     value's text as checked by skipNested.
-//   - Limits. maxFields is enforced in wireState.add, the one way a field
+//   - Limits. maxFields is enforced in wireState.next, the one way a field
 //     is listed, whatever the encoding; maxNesting in skipNested, the one
 //     place that descends into a nested value; maxMultiparts in
 //     scanMultipart. The Handler's body cap bounds everything else.
@@ -101,12 +101,23 @@ func putWireState(st *wireState) {
 	wireStates.Put(st)
 }
 
-// add lists one field; it is where maxFields holds.
-func (st *wireState) add(f rawField) error {
+// next lists one more field and returns it, zero, for a reader to fill in
+// place; it is where maxFields holds.
+func (st *wireState) next() (*rawField, error) {
 	if len(st.fields) >= maxFields {
-		return fmt.Errorf("%w: more than %d fields", ErrMalformedBody, maxFields)
+		return nil, fmt.Errorf("%w: more than %d fields", ErrMalformedBody, maxFields)
 	}
-	st.fields = append(st.fields, f)
+	st.fields = append(st.fields, rawField{})
+	return &st.fields[len(st.fields)-1], nil
+}
+
+// add lists one field, through next.
+func (st *wireState) add(f rawField) error {
+	slot, err := st.next()
+	if err != nil {
+		return err
+	}
+	*slot = f
 	return nil
 }
 

@@ -44,7 +44,7 @@ func (st *wireState) scanJSON(data []byte) error {
 	if i >= len(data) || data[i] != '{' {
 		return syntaxError(data, i, "want an object")
 	}
-	end, err := st.scanMembers(data, i, st.add)
+	end, err := st.scanMembers(data, i, nil)
 	if err != nil {
 		return err
 	}
@@ -53,8 +53,10 @@ func (st *wireState) scanJSON(data []byte) error {
 
 // scanMembers reads the object or array at data[i] one level deep, calling
 // fn with each member (an array's elements have no name), and returns the
-// offset after it. It is the one loop over members that reads them; the
-// webhook scanner and the reader of the REST API's answers share it.
+// offset after it. A nil fn lists the members as the body's fields
+// instead, each read straight into its place in st.fields. It is the one
+// loop over members that reads them; the webhook scanner and the reader of
+// the REST API's answers share it.
 func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (int, error) {
 	open := data[i]
 	closer, want := byte('}'), "want a comma or the end of the object"
@@ -65,9 +67,17 @@ func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (i
 	if i < len(data) && data[i] == closer {
 		return i + 1, nil
 	}
+	var member rawField
 	for {
-		var f rawField
+		f := &member
 		var err error
+		if fn == nil {
+			if f, err = st.next(); err != nil {
+				return i, err
+			}
+		} else {
+			member = rawField{}
+		}
 		if open == '{' {
 			if i >= len(data) || data[i] != '"' {
 				return i, syntaxError(data, i, "want a field name")
@@ -81,11 +91,13 @@ func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (i
 			}
 			i = skipSpace(data, i+1)
 		}
-		if i, err = st.readValue(data, i, &f); err != nil {
+		if i, err = st.readValue(data, i, f); err != nil {
 			return i, err
 		}
-		if err := fn(f); err != nil {
-			return i, err
+		if fn != nil {
+			if err := fn(member); err != nil {
+				return i, err
+			}
 		}
 		var more bool
 		if i, more, err = nextMember(data, i, closer, want); !more {
