@@ -15,7 +15,7 @@ import (
 
 // skipString checks the JSON string at data[i] without decoding it.
 func skipString(data []byte, i int) (int, error) {
-	for j := plainRun(data, i+1); j < len(data); j = plainRun(data, j+1) {
+	for j, _ := plainRun(data, i+1); j < len(data); j, _ = plainRun(data, j+1) {
 		switch c := data[j]; {
 		case c == '"':
 			return j + 1, nil
@@ -45,17 +45,17 @@ func skipString(data []byte, i int) (int, error) {
 // UTF-8 the text is a slice of data; otherwise it is decoded into scratch,
 // with U+FFFD for invalid UTF-8 and lone surrogates, as encoding/json does.
 func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int, err error) {
-	j := plainRun(data, i+1)
+	j, ascii := plainRun(data, i+1)
 	switch {
 	case j >= len(data):
 		return nil, nil, j, syntaxError(data, j, "want the end of a string")
-	case data[j] == '"':
+	case data[j] == '"' && (ascii || utf8.Valid(data[i+1:j])):
 		return data[i+1 : j], data[i : j+1], j + 1, nil
 	case data[j] < 0x20:
 		return nil, nil, j, syntaxError(data, j, "want no control character in a string")
 	}
-	// An escape or a byte of a multi-byte character: the whole string is
-	// checked, then decoded if it must be.
+	// An escape, or broken UTF-8: the whole string is checked, then
+	// decoded if it must be.
 	end, err := skipString(data, i)
 	if err != nil {
 		return nil, nil, end, err
@@ -114,43 +114,51 @@ func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int,
 }
 
 // plainByte tells the bytes that stand for themselves in a JSON string:
-// printable ASCII but for '"' and '\\'.
+// all but '"', '\\' and control characters. Bytes from 0x80 are plain
+// here; whether they are UTF-8 is checked once a string's end is known.
 var plainByte = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
+	for c := 0x20; c < 0x100; c++ {
 		t[c] = c != '"' && c != '\\'
 	}
 	return t
 }()
 
+// highBits has the high bit of each of eight bytes: the bytes from 0x80.
+const highBits = 0x8080808080808080
+
 // plainRun returns the offset of the first byte from data[j] on that is
 // not plain (see plainByte): the end of a string, an escape, a control
-// character, a byte of a multi-byte character, or len(data). It looks at
-// eight bytes at a time while it can.
-func plainRun(data []byte, j int) int {
+// character, or len(data); and whether the bytes before it are all ASCII.
+// It looks at eight bytes at a time while it can.
+func plainRun(data []byte, j int) (end int, ascii bool) {
+	var seen uint64 // the bytes passed, ORed: a high bit is a byte from 0x80
 	for ; j+8 <= len(data); j += 8 {
-		if m := notPlain8(binary.LittleEndian.Uint64(data[j:])); m != 0 {
-			return j + bits.TrailingZeros64(m)/8
+		x := binary.LittleEndian.Uint64(data[j:])
+		if m := notPlain8(x); m != 0 {
+			n := bits.TrailingZeros64(m) / 8
+			seen |= x & (1<<(8*n) - 1) // the n bytes before the mark
+			return j + n, seen&highBits == 0
 		}
+		seen |= x
 	}
-	for j < len(data) && plainByte[data[j]] {
-		j++
+	for ; j < len(data) && plainByte[data[j]]; j++ {
+		seen |= uint64(data[j])
 	}
-	return j
+	return j, seen&highBits == 0
 }
 
 // notPlain8 marks, with the high bit of each byte, the bytes of x (eight
 // bytes of a string, the first in the low byte) that are not plain. Only
 // the lowest mark is exact: a borrow may mark bytes above a true mark, never
-// below, which is all plainRun asks. FuzzScanJSON holds it to encoding/json.
+// below, which is all plainRun asks. A byte from 0x80 is never marked:
+// each term keeps only bytes whose own high bit is clear. FuzzPlainRun
+// holds it to plainByte, FuzzScanJSON to encoding/json.
 func notPlain8(x uint64) uint64 {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	control := (x - 0x20*ones) &^ x                      // a byte below 0x20 (or from 0x80)
+	const ones = 0x0101010101010101
+	control := (x - 0x20*ones) &^ x                      // a byte below 0x20
 	quote := ((x ^ '"'*ones) - ones) &^ (x ^ '"'*ones)   // a '"'
 	slash := ((x ^ '\\'*ones) - ones) &^ (x ^ '\\'*ones) // a '\\'
-	return (control | quote | slash | x) & highs         // x: a byte from 0x80
+	return (control | quote | slash) & highBits
 }
 
 // hex4 reads four hex digits at data[i], or returns -1.

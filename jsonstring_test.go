@@ -15,12 +15,13 @@ func FuzzPlainRun(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, from uint8) {
 		j := min(int(from), len(data))
-		want := j
+		want, wantASCII := j, true
 		for want < len(data) && plainByte[data[want]] {
+			wantASCII = wantASCII && data[want] < 0x80
 			want++
 		}
-		if got := plainRun(data, j); got != want {
-			t.Fatalf("plainRun(%q, %d) = %d, want %d", data, j, got, want)
+		if got, ascii := plainRun(data, j); got != want || ascii != wantASCII {
+			t.Fatalf("plainRun(%q, %d) = %d, %v, want %d, %v", data, j, got, ascii, want, wantASCII)
 		}
 	})
 }
