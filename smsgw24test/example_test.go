@@ -65,7 +65,7 @@ func ExampleFixtures() {
 	fmt.Println(len(rec.Statuses()), "status updates,", len(rec.Texts()), "texts,", len(rec.Images()), "images")
 	fmt.Println("3281467:", delivered[3281467])
 	// Output:
-	// 18 status updates, 33 texts, 5 images
+	// 18 status updates, 34 texts, 5 images
 	// 3281467: delivered
 }
 

@@ -30,7 +30,7 @@ func TestFixtures(t *testing.T) {
 		assert.True(t, strings.HasPrefix(f.Name, string(ev.Kind())), "%s decodes to a %s", f.Name, ev.Kind())
 		kinds[ev.Kind()]++
 	}
-	assert.Equal(t, map[smsgw24.Kind]int{smsgw24.KindStatus: 18, smsgw24.KindText: 33, smsgw24.KindImage: 5}, kinds)
+	assert.Equal(t, map[smsgw24.Kind]int{smsgw24.KindStatus: 18, smsgw24.KindText: 34, smsgw24.KindImage: 5}, kinds)
 
 	f, ok := LookupFixture("status_json_no_content_type")
 	require.True(t, ok)
