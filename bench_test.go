@@ -40,7 +40,7 @@ type plainWebhook struct {
 }
 
 // benchFixtures are the bodies both sides can read: JSON with numbers as
-// numbers, one per variant.
+// numbers, one per kind of event, and a text in Cyrillic.
 var benchFixtures = []string{"status_v2_json.txt", "text_v2_json.txt", "image_v2_json.txt", "text_v2_json_cyrillic.txt"}
 
 func BenchmarkParse(b *testing.B) {
