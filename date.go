@@ -8,6 +8,7 @@ package smsgw24
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -176,11 +177,17 @@ func (d *dateReader) readPHPDate(obj []byte) (time.Time, bool) {
 
 // dateShape is one way the wire writes a calendar date: a layout of
 // YYYY, MM and DD with the separators between them, such as "DD.MM.YYYY".
+// A layout is 8 to 16 bytes long, so that two words of eight bytes cover
+// it: head its first eight bytes, tail its last eight.
 type dateShape struct {
 	layout           string
-	year, month, day int   // where each starts in layout
-	separators       []int // where layout has a byte other than Y, M and D
+	year, month, day int // where each starts in layout
+	head, tail       wordShape
 }
+
+// wordShape is what eight bytes of text must be: the bytes under sepMask
+// equal sep, and each other byte is a digit.
+type wordShape struct{ sepMask, sep uint64 }
 
 // dateShapes are the calendar dates parseDateText reads, the common shape
 // first. To read another, add a row; a time of day and a zone may follow
@@ -196,32 +203,49 @@ func newDateShape(layout string) dateShape {
 	if s.year < 0 || s.month < 0 || s.day < 0 {
 		panic("smsgw24: date shape " + layout + " lacks YYYY, MM or DD")
 	}
-	for i := range len(layout) {
+	if len(layout) > 16 {
+		panic("smsgw24: date shape " + layout + " is longer than 16 bytes")
+	}
+	s.head = newWordShape(layout[:8])
+	s.tail = newWordShape(layout[len(layout)-8:])
+	return s
+}
+
+func newWordShape(layout string) wordShape {
+	var w wordShape
+	for i := range 8 {
 		if c := layout[i]; c != 'Y' && c != 'M' && c != 'D' {
-			s.separators = append(s.separators, i)
+			w.sepMask |= 0xff << (8 * i)
+			w.sep |= uint64(c) << (8 * i)
 		}
 	}
-	return s
+	return w
+}
+
+// match reports whether the eight bytes of w, read as a little-endian
+// word, are of shape s.
+func (s wordShape) match(w uint64) bool {
+	const bytes30, bytesF0, bytes06 = 0x3030303030303030, 0xf0f0f0f0f0f0f0f0, 0x0606060606060606
+	if w&s.sepMask != s.sep {
+		return false
+	}
+	// With the separators masked out to 0, each byte that should be a
+	// digit is 0x30 to 0x3f, and stays below 0x40 with 6 added: '0' to
+	// '9'. No byte carries into the next.
+	digits := w &^ s.sepMask
+	want := bytes30 &^ s.sepMask
+	return digits&bytesF0 == want && (digits+(bytes06&^s.sepMask))&bytesF0 == want
 }
 
 // read reads the calendar date that v starts with in shape s.
 func (s *dateShape) read(v []byte) (year, month, day int, ok bool) {
-	if len(v) < len(s.layout) {
+	n := len(s.layout)
+	if len(v) < n || !s.head.match(binary.LittleEndian.Uint64(v)) || !s.tail.match(binary.LittleEndian.Uint64(v[n-8:])) {
 		return 0, 0, 0, false
 	}
-	for _, i := range s.separators {
-		if v[i] != s.layout[i] {
-			return 0, 0, 0, false
-		}
-	}
-	var ok1, ok2, ok3 bool
-	year, ok1 = digitsAt(v, s.year, 4)
-	month, ok2 = digitsAt(v, s.month, 2)
-	day, ok3 = digitsAt(v, s.day, 2)
-	if !ok1 || !ok2 || !ok3 {
-		return 0, 0, 0, false
-	}
-	return year, month, day, true
+	y, m, d := (*[4]byte)(v[s.year:]), (*[2]byte)(v[s.month:]), (*[2]byte)(v[s.day:])
+	year = int(y[0]-'0')*1000 + int(y[1]-'0')*100 + int(y[2]-'0')*10 + int(y[3]-'0')
+	return year, int(m[0]-'0')*10 + int(m[1]-'0'), int(d[0]-'0')*10 + int(d[1]-'0'), true
 }
 
 // parseDateText reads a calendar date in one of dateShapes, then an
@@ -243,19 +267,22 @@ func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
 	}
 	rest := v[len(shape.layout):]
 	var hour, minute, sec, nsec int
+	// fixed: the date is offset seconds east of UTC, as loc is UTC or the
+	// text names its zone.
+	fixed, offset := loc == time.UTC, 0
 	if len(rest) > 0 {
-		if rest[0] != ' ' && rest[0] != 'T' && rest[0] != 't' || len(rest) < 6 || rest[3] != ':' {
+		if len(rest) < 6 || rest[0] != ' ' && rest[0] != 'T' && rest[0] != 't' || rest[3] != ':' {
 			return time.Time{}, false
 		}
-		h, ok1 := digitsAt(rest, 1, 2)
-		m, ok2 := digitsAt(rest, 4, 2)
+		h, ok1 := twoDigits(rest[1], rest[2])
+		m, ok2 := twoDigits(rest[4], rest[5])
 		hour, minute = h, m
 		if !ok1 || !ok2 || hour > 23 || minute > 59 {
 			return time.Time{}, false
 		}
 		rest = rest[6:]
 		if len(rest) >= 3 && rest[0] == ':' {
-			if sec, ok = digitsAt(rest, 1, 2); !ok || sec > 59 {
+			if sec, ok = twoDigits(rest[1], rest[2]); !ok || sec > 59 {
 				return time.Time{}, false
 			}
 			rest = rest[3:]
@@ -277,22 +304,32 @@ func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
 			}
 		}
 		spaced := len(rest) > 0 && rest[0] == ' '
-		rest = bytes.TrimLeft(rest, " ")
+		if spaced {
+			rest = bytes.TrimLeft(rest, " ")
+		}
 		if len(rest) > 0 {
 			if len(rest) == 3 && string(rest) == "UTC" || len(rest) == 1 && (rest[0] == 'Z' || rest[0] == 'z') {
-				loc = time.UTC
+				fixed, offset = true, 0
 			} else if off, ok := parseOffset(rest); ok {
-				loc = time.FixedZone("", off)
+				fixed, offset = true, off
 			} else if off, ok := offsetDigits(rest); ok && spaced && len(rest) >= 4 {
 				// "+02:00" whose '+' a form turned into a space, as
 				// "2025-06-02T14:10:11+02:00" sent unescaped arrives.
-				loc = time.FixedZone("", off)
+				fixed, offset = true, off
 			} else {
 				return time.Time{}, false
 			}
 		}
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC()
+	var t time.Time
+	if fixed {
+		// The instant is plain arithmetic: the very time.Time that
+		// time.Date would give, without its search of a location.
+		secs := daysSinceEpoch(year, month, day)*86400 + int64(hour*3600+minute*60+sec-offset)
+		t = time.Unix(secs, int64(nsec)).UTC()
+	} else {
+		t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC()
+	}
 	// A zone can push only the first and the last year out of the years
 	// RFC 3339 can write.
 	if year <= 1 || year >= 9999 {
@@ -302,6 +339,26 @@ func parseDateText(v []byte, loc *time.Location) (time.Time, bool) {
 	}
 	return t, true
 }
+
+// daysSinceEpoch is the number of days from 1970-01-01 to a date of the
+// proleptic Gregorian calendar, as time.Date counts them, for the years 0
+// to 9999.
+func daysSinceEpoch(year, month, day int) int64 {
+	// The leap days of the years 0 to y, y being the year before unless
+	// the date is past February: the 97 of 400 years before the year 0
+	// are added to keep y positive, then taken away.
+	y := uint(year + 400)
+	if month <= 2 {
+		y--
+	}
+	leapDays := int(y/4-y/100+y/400) + 1 - 97
+	const daysTo1970 = 719528 // from 0000-01-01
+	return int64(365*year + leapDays + int(daysBeforeMonth[month]) + day - 1 - daysTo1970)
+}
+
+// daysBeforeMonth holds, for each month, the days before it in a year that
+// is not a leap year.
+var daysBeforeMonth = [13]uint16{0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334}
 
 // parseOffset reads a zone offset: +02:00, +0200, +02 or -05:30.
 func parseOffset(v []byte) (int, bool) {
@@ -336,6 +393,12 @@ func offsetDigits(v []byte) (int, bool) {
 		return 0, false
 	}
 	return (hours*60 + minutes) * 60, true
+}
+
+// twoDigits reads the number that two digits write.
+func twoDigits(tens, ones byte) (int, bool) {
+	t, o := tens-'0', ones-'0'
+	return int(t)*10 + int(o), t <= 9 && o <= 9
 }
 
 func digitsAt(v []byte, i, n int) (int, bool) {
