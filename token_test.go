@@ -1,11 +1,14 @@
 // token_test.go tests the comparison of a presented token with a secret
 // that Token runs: secretWords.equal and its arithmetic helpers, and the
-// verifier with secrets of awkward lengths. Token's rules for the query and
+// verifier with secrets of awkward lengths; it benchmarks the comparison
+// against the ones a user would write. Token's rules for the query and
 // the Authorization header are tested in verify_test.go.
 
 package smsgw24
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"math"
 	"net/http"
 	"net/url"
@@ -167,5 +170,36 @@ func FuzzTokenCompare(f *testing.F) {
 		require.Equal(t, want, newSecretWords(secret).equal(token))
 		require.Equal(t, want, newSecretWords(token).equal(secret))
 		require.Equal(t, 1, newSecretWords(secret).equal(strings.Clone(secret)))
+	})
+}
+
+// BenchmarkTokenCompare compares a token of the length of BenchmarkHandler's
+// with a secret, one byte off at the end, by secretWords.equal and by what
+// a user would write instead:
+//
+//   - sha256+ConstantTimeCompare: the digests of both compared, as Token
+//     did before, hiding the secret's length;
+//   - ConstantTimeCompare: crypto/subtle on the bytes, which returns at once
+//     when the lengths differ and so reveals the secret's length.
+func BenchmarkTokenCompare(b *testing.B) {
+	const secret, token = "bench-token-0123456789", "bench-token-012345678x"
+	s := newSecretWords(secret)
+	secretBytes, tokenBytes := []byte(secret), []byte(token)
+	digest := sha256.Sum256(secretBytes)
+	b.Run("secretWords.equal", func(b *testing.B) {
+		for b.Loop() {
+			s.equal(token)
+		}
+	})
+	b.Run("sha256+ConstantTimeCompare", func(b *testing.B) {
+		for b.Loop() {
+			d := sha256.Sum256(tokenBytes)
+			subtle.ConstantTimeCompare(d[:], digest[:])
+		}
+	})
+	b.Run("ConstantTimeCompare", func(b *testing.B) {
+		for b.Loop() {
+			subtle.ConstantTimeCompare(tokenBytes, secretBytes)
+		}
 	})
 }
