@@ -133,11 +133,10 @@ const highBits = 0x8080808080808080
 func plainRun(data []byte, j int) (end int, ascii bool) {
 	var seen uint64 // the bytes passed, ORed: a high bit is a byte from 0x80
 	for ; j+8 <= len(data); j += 8 {
-		x := binary.LittleEndian.Uint64(data[j:])
+		x := binary.LittleEndian.Uint64(data[j : j+8])
 		if m := notPlain8(x); m != 0 {
-			n := bits.TrailingZeros64(m) / 8
-			seen |= x & (1<<(8*n) - 1) // the n bytes before the mark
-			return j + n, seen&highBits == 0
+			seen |= x & (m&-m - 1) // the bytes before the mark (its own high bit is the mark's)
+			return j + bits.TrailingZeros64(m)/8, seen&highBits == 0
 		}
 		seen |= x
 	}

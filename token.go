@@ -101,10 +101,13 @@ func (v *tokenVerifier) VerifyRequest(r *http.Request) error {
 			}
 		}
 	}
-	for _, h := range r.Header["Authorization"] { // as Header.Values finds it
-
-		if t, ok := bearerToken(h); ok {
-			check(t)
+	// Once a token of the URL matched, the headers cannot change the
+	// answer, which tells the sender as much: they are not looked up.
+	if match == 0 {
+		for _, h := range r.Header["Authorization"] { // as Header.Values finds it
+			if t, ok := bearerToken(h); ok {
+				check(t)
+			}
 		}
 	}
 	if presented == 0 {
