@@ -41,28 +41,28 @@ func skipString(data []byte, i int) (int, error) {
 	return len(data), syntaxError(data, len(data), "want the end of a string")
 }
 
-// readString decodes the JSON string at data[i]. Without escapes or broken
-// UTF-8 the text is a slice of data; otherwise it is decoded into scratch,
+// readString decodes the JSON string at data[i] and returns the offset after
+// it. Without escapes or broken UTF-8 the text is a slice of data; otherwise it is decoded into scratch,
 // with U+FFFD for invalid UTF-8 and lone surrogates, as encoding/json does.
-func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int, err error) {
+func (st *wireState) readString(data []byte, i int) (text []byte, next int, err error) {
 	j, ascii := plainRun(data, i+1)
 	switch {
 	case j >= len(data):
-		return nil, nil, j, syntaxError(data, j, "want the end of a string")
+		return nil, j, syntaxError(data, j, "want the end of a string")
 	case data[j] == '"' && (ascii || utf8.Valid(data[i+1:j])):
-		return data[i+1 : j], data[i : j+1], j + 1, nil
+		return data[i+1 : j], j + 1, nil
 	case data[j] < 0x20:
-		return nil, nil, j, syntaxError(data, j, "want no control character in a string")
+		return nil, j, syntaxError(data, j, "want no control character in a string")
 	}
 	// An escape, or broken UTF-8: the whole string is checked, then
 	// decoded if it must be.
 	end, err := skipString(data, i)
 	if err != nil {
-		return nil, nil, end, err
+		return nil, end, err
 	}
 	inner := data[i+1 : end-1]
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return inner, data[i:end], end, nil
+		return inner, end, nil
 	}
 	start := len(st.scratch)
 	for r := 0; r < len(inner); {
@@ -110,7 +110,7 @@ func (st *wireState) readString(data []byte, i int) (text, raw []byte, next int,
 			r += size
 		}
 	}
-	return st.scratch[start:len(st.scratch):len(st.scratch)], data[i:end], end, nil
+	return st.scratch[start:len(st.scratch):len(st.scratch)], end, nil
 }
 
 // plainByte tells the bytes that stand for themselves in a JSON string:

@@ -82,7 +82,7 @@ func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (i
 			if i >= len(data) || data[i] != '"' {
 				return i, syntaxError(data, i, "want a field name")
 			}
-			if f.name, _, i, err = st.readString(data, i); err != nil {
+			if f.name, i, err = st.readString(data, i); err != nil {
 				return i, err
 			}
 			i = skipSpace(data, i)
@@ -139,7 +139,7 @@ func (st *wireState) scanJSONBody(data []byte) error {
 	if i >= len(data) || data[i] != '"' {
 		return st.scanJSON(data)
 	}
-	text, _, end, err := st.readString(data, i)
+	text, end, err := st.readString(data, i)
 	if err != nil {
 		return err
 	}
@@ -170,8 +170,11 @@ func (st *wireState) readValue(data []byte, i int, f *rawField) (int, error) {
 	if i < len(data) && data[i] == '"' {
 		var err error
 		f.kind = kindString
-		f.value, f.raw, i, err = st.readString(data, i)
-		return i, err
+		var end int
+		if f.value, end, err = st.readString(data, i); err == nil {
+			f.raw = data[i:end] // the literal, quotes included
+		}
+		return end, err
 	}
 	kind, end, err := skipValue(data, i, 0)
 	if err != nil {
