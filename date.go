@@ -150,7 +150,7 @@ func (d *dateReader) readPHPDate(obj []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	var date, zone []byte
-	for _, f := range inner.fields {
+	for _, f := range inner.fields() {
 		switch string(f.name) {
 		case "date":
 			date = f.value

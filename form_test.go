@@ -101,7 +101,7 @@ func FuzzScanForm(f *testing.F) {
 			trimmed[name] = append(trimmed[name], values...)
 		}
 		got := url.Values{}
-		for _, field := range st.fields {
+		for _, field := range st.fields() {
 			got[string(field.name)] = append(got[string(field.name)], string(field.value))
 		}
 		if len(trimmed) == len(want) {

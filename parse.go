@@ -54,8 +54,10 @@ func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := getWireState()
-	defer putWireState(st)
+	var st wireState
+	scratch := getScratch()
+	st.scratch = (*scratch)[:0]
+	defer func() { putScratch(scratch, st.scratch) }()
 	switch format {
 	case formatJSON:
 		err = st.scanJSONBody(body)
@@ -72,7 +74,7 @@ func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 		loc = time.UTC
 	}
 	dates := dateReader{loc: loc, scratch: st.scratch[len(st.scratch):]}
-	ev, err := assemble(st.fields, &dates)
+	ev, err := assemble(st.fields(), &dates)
 	if err != nil {
 		return nil, err
 	}

@@ -78,37 +78,61 @@ const (
 	maxMultiparts = 256 // parts of a multipart body
 )
 
-// wireState is the reusable working memory of one Parse call: the fields
-// the readers list, and the scratch buffer they decode into.
+// wireState is the working memory of one Parse call: the fields the
+// readers list, and the scratch buffer they decode into. It lives on the
+// caller's stack: the fields hold pointers into the body, and writing
+// pointers into memory of the stack costs no write barrier while the
+// garbage collector runs, and nothing to clear afterwards, as a pooled
+// list of fields did.
 type wireState struct {
-	fields  []rawField
-	scratch []byte // decoded strings with escapes point in here
+	inline  [16]rawField // the first fields, enough for the gateway's bodies
+	n       int          // how many fields are listed
+	spilled []rawField   // every field, once there are more than inline holds
+	scratch []byte       // decoded strings with escapes point in here
 }
 
-var wireStates = sync.Pool{New: func() any {
-	return &wireState{fields: make([]rawField, 0, 16), scratch: make([]byte, 0, 512)}
+// fields returns the fields listed so far.
+func (st *wireState) fields() []rawField {
+	if st.spilled != nil {
+		return st.spilled
+	}
+	return st.inline[:st.n]
+}
+
+// scratchBuffers keeps the scratch buffers of Parse calls. They hold no
+// pointers, so nothing needs clearing when one comes back.
+var scratchBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 512)
+	return &b
 }}
 
-func getWireState() *wireState { return wireStates.Get().(*wireState) }
+func getScratch() *[]byte { return scratchBuffers.Get().(*[]byte) }
 
-func putWireState(st *wireState) {
-	if cap(st.scratch) > 64<<10 || cap(st.fields) > maxFields {
+// putScratch gives back a scratch buffer, grown or not, unless it grew
+// too large to keep.
+func putScratch(buf *[]byte, grown []byte) {
+	if cap(grown) > 64<<10 {
 		return // let an oversized one go rather than keep it forever
 	}
-	clear(st.fields) // drop references to the body; those past len were cleared before
-	st.fields = st.fields[:0]
-	st.scratch = st.scratch[:0]
-	wireStates.Put(st)
+	*buf = grown[:0]
+	scratchBuffers.Put(buf)
 }
 
 // next lists one more field and returns it, zero, for a reader to fill in
 // place; it is where maxFields holds.
 func (st *wireState) next() (*rawField, error) {
-	if len(st.fields) >= maxFields {
+	if st.n >= maxFields {
 		return nil, fmt.Errorf("%w: more than %d fields", ErrMalformedBody, maxFields)
 	}
-	st.fields = append(st.fields, rawField{})
-	return &st.fields[len(st.fields)-1], nil
+	st.n++
+	if st.spilled == nil && st.n <= len(st.inline) {
+		return &st.inline[st.n-1], nil // zero: a wireState is used once
+	}
+	if st.spilled == nil {
+		st.spilled = append(make([]rawField, 0, 4*len(st.inline)), st.inline[:]...)
+	}
+	st.spilled = append(st.spilled, rawField{})
+	return &st.spilled[st.n-1], nil
 }
 
 // add lists one field, through next.

@@ -48,7 +48,7 @@ func FuzzScanJSON(f *testing.F) {
 		}
 		require.True(t, isObject, "accepted what encoding/json rejects (%v)", jsonErr)
 		got := map[string]rawField{}
-		for _, field := range st.fields {
+		for _, field := range st.fields() {
 			got[string(field.name)] = field
 		}
 		require.Len(t, got, len(want))
