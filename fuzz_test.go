@@ -1,8 +1,10 @@
 // fuzz_test.go fuzzes Parse and the Handler as a whole: no panic, no echo
 // of the body, a round trip through MarshalJSON. The byte-level readers
 // have fuzz targets of their own beside them: FuzzScanJSON in
-// scanjson_test.go, FuzzScanForm in form_test.go, FuzzParseWhole in
-// number_test.go.
+// scanjson_test.go, FuzzPlainRun in jsonstring_test.go, FuzzScanForm in
+// form_test.go, FuzzParseWhole in number_test.go, FuzzDateText in
+// date_test.go and FuzzASCIIEqualFold in fields_test.go; the token
+// comparison has FuzzTokenCompare in token_test.go.
 
 package smsgw24
 

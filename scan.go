@@ -35,7 +35,8 @@
 //     (the same verdict on every input, the same strings); FuzzPlainRun
 //     holds the string scan, eight bytes at a time, to the byte-by-byte
 //     one; FuzzScanForm holds the form reader to net/url; FuzzParseWhole
-//     holds number reading to math/big; FuzzParse and FuzzServeHTTP hold
+//     holds number reading to math/big; FuzzDateText holds date reading
+//     to the time package; FuzzParse and FuzzServeHTTP hold
 //     the whole path to its promises (no panic, no echo, a round trip
 //     through MarshalJSON).
 
