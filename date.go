@@ -375,17 +375,18 @@ func parseOffset(v []byte) (int, bool) {
 // offsetDigits reads the hours and minutes of a zone offset without its
 // sign, in seconds: 02:00, 0200 or 02.
 func offsetDigits(v []byte) (int, bool) {
-	hours, ok := digitsAt(v, 0, 2)
+	if len(v) < 2 {
+		return 0, false
+	}
+	hours, ok := twoDigits(v[0], v[1])
 	minutes := 0
-	switch rest := v[min(2, len(v)):]; {
+	switch rest := v[2:]; {
 	case !ok:
 	case len(rest) == 0:
 	case len(rest) == 3 && rest[0] == ':':
-		m, ok2 := digitsAt(rest, 1, 2)
-		minutes, ok = m, ok2
+		minutes, ok = twoDigits(rest[1], rest[2])
 	case len(rest) == 2:
-		m, ok2 := digitsAt(rest, 0, 2)
-		minutes, ok = m, ok2
+		minutes, ok = twoDigits(rest[0], rest[1])
 	default:
 		return 0, false
 	}
@@ -399,20 +400,6 @@ func offsetDigits(v []byte) (int, bool) {
 func twoDigits(tens, ones byte) (int, bool) {
 	t, o := tens-'0', ones-'0'
 	return int(t)*10 + int(o), t <= 9 && o <= 9
-}
-
-func digitsAt(v []byte, i, n int) (int, bool) {
-	if len(v) < i+n {
-		return 0, false
-	}
-	x := 0
-	for _, c := range v[i : i+n] {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		x = x*10 + int(c-'0')
-	}
-	return x, true
 }
 
 func daysIn(month, year int) int {

@@ -355,3 +355,19 @@ func TestZoneCacheIsBounded(t *testing.T) {
 	zoneCache.Range(func(_, _ any) bool { n++; return true })
 	assert.Equal(t, int64(n), zoneCacheSize.Load())
 }
+
+// digitsAt reads the n digits at v[i] one by one, as plainDateText reads
+// them.
+func digitsAt(v []byte, i, n int) (int, bool) {
+	if len(v) < i+n {
+		return 0, false
+	}
+	x := 0
+	for _, c := range v[i : i+n] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		x = x*10 + int(c-'0')
+	}
+	return x, true
+}

@@ -41,9 +41,10 @@ func skipString(data []byte, i int) (int, error) {
 	return len(data), syntaxError(data, len(data), "want the end of a string")
 }
 
-// readString decodes the JSON string at data[i] and returns the offset after
-// it. Without escapes or broken UTF-8 the text is a slice of data; otherwise it is decoded into scratch,
-// with U+FFFD for invalid UTF-8 and lone surrogates, as encoding/json does.
+// readString decodes the JSON string at data[i] and returns the offset
+// after it. Without escapes or broken UTF-8 the text is a slice of data;
+// otherwise it is decoded into scratch, with U+FFFD for invalid UTF-8 and
+// lone surrogates, as encoding/json does.
 func (st *wireState) readString(data []byte, i int) (text []byte, next int, err error) {
 	j, ascii := plainRun(data, i+1)
 	switch {

@@ -81,10 +81,9 @@ const (
 
 // wireState is the working memory of one Parse call: the fields the
 // readers list, and the scratch buffer they decode into. It lives on the
-// caller's stack: the fields hold pointers into the body, and writing
-// pointers into memory of the stack costs no write barrier while the
-// garbage collector runs, and nothing to clear afterwards, as a pooled
-// list of fields did.
+// caller's stack and is used once: its fields, which hold pointers into
+// the body, need no clearing afterwards, as a pooled list of fields did
+// (with write barriers while the garbage collector ran).
 type wireState struct {
 	inline  [16]rawField // the first fields, enough for the gateway's bodies
 	n       int          // how many fields are listed

@@ -54,7 +54,7 @@ func (st *wireState) scanJSON(data []byte) error {
 // scanMembers reads the object or array at data[i] one level deep, calling
 // fn with each member (an array's elements have no name), and returns the
 // offset after it. A nil fn lists the members as the body's fields
-// instead, each read straight into its place in st.fields. It is the one
+// instead, each read straight into its place (wireState.next). It is the one
 // loop over members that reads them; the webhook scanner and the reader of
 // the REST API's answers share it.
 func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (int, error) {
