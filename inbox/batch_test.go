@@ -150,12 +150,13 @@ func TestBatchIsBounded(t *testing.T) {
 	assert.Equal(t, []string{"first", "q1", "q2", "q3", "q4", "w1", "w2", "w3"}, all, "each event once")
 }
 
-func TestCopiesShareOneInsert(t *testing.T) {
-	db := newHeldDB()
-	c := newTestCommitter(t, 1, 8, db)
+// queueBehindFirst stores "first", and while its insert is held, queues a
+// Store of each key; then it lets the inserts go, checks that "first" was
+// stored, and returns the queued Stores' results.
+func queueBehindFirst(t *testing.T, c *committer, db *heldDB, keys ...string) []<-chan error {
+	t.Helper()
 	first := storeAsync(t.Context(), c, "first")
 	<-db.started
-	keys := []string{"c", "a", "c", "b", "a", "c"}
 	var results []<-chan error
 	for _, key := range keys {
 		results = append(results, storeAsync(t.Context(), c, key))
@@ -163,6 +164,13 @@ func TestCopiesShareOneInsert(t *testing.T) {
 	waitQueued(t, c, len(keys))
 	close(db.release)
 	require.NoError(t, <-first)
+	return results
+}
+
+func TestCopiesShareOneInsert(t *testing.T) {
+	db := newHeldDB()
+	c := newTestCommitter(t, 1, 8, db)
+	results := queueBehindFirst(t, c, db, "c", "a", "c", "b", "a", "c")
 	for _, done := range results {
 		assert.NoError(t, <-done)
 	}
@@ -179,16 +187,8 @@ func TestFailedBatchFailsAllItsCallers(t *testing.T) {
 		return nil
 	}
 	c := newTestCommitter(t, 1, 8, db)
-	first := storeAsync(t.Context(), c, "first")
-	<-db.started
 	keys := []string{"a", "b", "a"}
-	var results []<-chan error
-	for _, key := range keys {
-		results = append(results, storeAsync(t.Context(), c, key))
-	}
-	waitQueued(t, c, len(keys))
-	close(db.release)
-	require.NoError(t, <-first)
+	results := queueBehindFirst(t, c, db, keys...)
 	for i, done := range results {
 		assert.ErrorIs(t, <-done, errDB, "Store %d of %s", i, keys[i])
 	}
