@@ -42,7 +42,7 @@ func (fs answerFields) text(name string) string {
 // whole number.
 func (fs answerFields) whole(name string) int64 {
 	f, _ := fs.get(name)
-	n, _ := wholeValue(f)
+	n, _ := wholeValue(&f)
 	return n
 }
 
@@ -143,7 +143,7 @@ func (ar *answerReader) time(fs answerFields, name string) time.Time {
 		return time.Time{}
 	}
 	dates := dateReader{loc: ar.loc, scratch: ar.st.scratch[len(ar.st.scratch):]}
-	t, _ := dates.read(f)
+	t, _ := dates.read(&f)
 	return t
 }
 

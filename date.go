@@ -106,7 +106,7 @@ type dateReader struct {
 //	{"date":"2020-08-11 16:09:53.000000","timezone_type":1,"timezone":"+02:00"}
 //
 // A date without a zone is in d.loc. ok is false for anything else.
-func (d *dateReader) read(f rawField) (t time.Time, ok bool) {
+func (d *dateReader) read(f *rawField) (t time.Time, ok bool) {
 	switch f.kind {
 	case kindNumber:
 		return epoch(f.value)

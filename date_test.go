@@ -97,7 +97,7 @@ func TestReadDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d := dateReader{loc: time.UTC}
-		got, ok := d.read(rawField{value: []byte(tt.in), kind: tt.kind})
+		got, ok := d.read(&rawField{value: []byte(tt.in), kind: tt.kind})
 		assert.Equal(t, !tt.want.IsZero(), ok, "%s", tt.in)
 		assert.Equal(t, tt.want, got, "%s", tt.in)
 	}
@@ -124,7 +124,7 @@ func TestReadDateInLocation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d := dateReader{loc: tt.loc}
-		got, ok := d.read(rawField{value: []byte(tt.in), kind: kindString})
+		got, ok := d.read(&rawField{value: []byte(tt.in), kind: kindString})
 		assert.Equal(t, !tt.want.IsZero(), ok, "%s", tt.in)
 		assert.Equal(t, tt.want, got, "%s", tt.in)
 		assert.True(t, tt.want == got, "%s: %#v", tt.in, got) // the same time.Time, location and all
@@ -283,8 +283,8 @@ func plainDateText(v []byte, loc *time.Location) (time.Time, bool) {
 // own are not looked up, found zones are cached under their canonical
 // name only, and one body looks up at most maxZoneLookups names.
 func TestZoneNamesAreBounded(t *testing.T) {
-	phpDate := func(zone string) rawField {
-		return rawField{kind: kindObject, value: []byte(`{"date":"2020-01-11 16:09:53","timezone_type":3,"timezone":"` + zone + `"}`)}
+	phpDate := func(zone string) *rawField {
+		return &rawField{kind: kindObject, value: []byte(`{"date":"2020-01-11 16:09:53","timezone_type":3,"timezone":"` + zone + `"}`)}
 	}
 	berlin := time.Date(2020, 1, 11, 15, 9, 53, 0, time.UTC)
 

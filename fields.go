@@ -9,7 +9,6 @@ package smsgw24
 import (
 	"bytes"
 	"time"
-	"unicode/utf8"
 )
 
 // wireName is what a field name on the wire means.
@@ -163,7 +162,7 @@ func classify(fields []rawField, names []wireName) Kind {
 			}
 		}
 	}
-	if status >= 0 && !(message && incomingStatus(fields[status])) {
+	if status >= 0 && !(message && incomingStatus(&fields[status])) {
 		return KindStatus
 	}
 	return kind
@@ -171,8 +170,8 @@ func classify(fields []rawField, names []wireName) Kind {
 
 // incomingStatus reports whether a status_id says the body is no status
 // update: null, empty, or 5, the status of an incoming message.
-func incomingStatus(f rawField) bool {
-	if isBlank(&f) {
+func incomingStatus(f *rawField) bool {
+	if isBlank(f) {
 		return true
 	}
 	s, ok := statusValue(f)
@@ -181,15 +180,10 @@ func incomingStatus(f rawField) bool {
 
 // isBlank reports whether a field is null or a string of nothing but space.
 func isBlank(f *rawField) bool {
-	switch {
-	case f.kind == kindNull:
-		return true
-	case f.kind != kindString:
-		return false
-	case len(f.value) > 0 && f.value[0] > ' ' && f.value[0] < utf8.RuneSelf:
-		return false // the common case, decided without a call
+	if f.kind != kindString {
+		return f.kind == kindNull
 	}
-	return len(trimSpace(f.value)) == 0
+	return len(f.value) == 0 || !noSpace(f.value[0]) && len(trimSpace(f.value)) == 0
 }
 
 // asciiEqualFold reports whether b is s, a word of ASCII, in any case: what
@@ -291,15 +285,15 @@ func assemble(fields []rawField, dates *dateReader) (Event, error) {
 func (r *record) set(name wireName, f *rawField, dates *dateReader) bool {
 	switch name {
 	case nameSMSID:
-		n, ok := wholeValue(*f)
+		n, ok := wholeValue(f)
 		r.smsID, r.hasSMSID, r.badSMSID = n, ok, !ok
 		return true // an unusable sms_id fails the body; it is not kept
 	case nameStatusID:
-		s, ok := statusValue(*f)
+		s, ok := statusValue(f)
 		r.status, r.hasStatus, r.badStatus = s, ok, !ok
 		return true
 	case nameInternalID, nameDeviceID, nameChannelID, nameSIM:
-		n, ok := wholeValue(*f)
+		n, ok := wholeValue(f)
 		if !ok {
 			return false
 		}
@@ -315,7 +309,7 @@ func (r *record) set(name wireName, f *rawField, dates *dateReader) bool {
 		}
 		return true
 	case nameSentTime, nameDate, nameDateSent:
-		t, ok := dates.read(*f)
+		t, ok := dates.read(f)
 		if !ok {
 			return false
 		}
@@ -370,14 +364,14 @@ func (r *record) keep(f *rawField) {
 	r.extra[string(f.name)] = raw
 }
 
-func wholeValue(f rawField) (int64, bool) {
-	if f.kind != kindString && f.kind != kindNumber {
+func wholeValue(f *rawField) (int64, bool) {
+	if f.kind > kindNumber { // neither a string nor a number
 		return 0, false
 	}
 	return parseWhole(f.value)
 }
 
-func statusValue(f rawField) (Status, bool) {
+func statusValue(f *rawField) (Status, bool) {
 	if n, ok := wholeValue(f); ok {
 		if n != int64(int(n)) {
 			return 0, false

@@ -47,6 +47,13 @@ func skipString(data []byte, i int) (int, error) {
 // lone surrogates, as encoding/json does.
 func (st *wireState) readString(data []byte, i int) (text []byte, next int, err error) {
 	j, ascii := plainRun(data, i+1)
+	return st.finishString(data, i, j, ascii)
+}
+
+// finishString is readString once plainRun(data, i+1) gave j and ascii:
+// the scanner's loop runs plainRun itself, to take the common string
+// without a call.
+func (st *wireState) finishString(data []byte, i, j int, ascii bool) (text []byte, next int, err error) {
 	switch {
 	case j >= len(data):
 		return nil, j, syntaxError(data, j, "want the end of a string")

@@ -29,7 +29,7 @@ func (c *Client) SMSStatus(ctx context.Context, smsID int64) (Status, error) {
 		return 0, err
 	}
 	f, _ := ans.fields.get("status")
-	s, ok := statusValue(f)
+	s, ok := statusValue(&f)
 	if !ok || s == 0 {
 		return 0, ans.missing("status")
 	}
@@ -134,7 +134,7 @@ func (c *Client) CountMessages(ctx context.Context, q MessageQuery) (int64, erro
 		return 0, err
 	}
 	f, _ := ans.fields.get("count")
-	n, ok := wholeValue(f)
+	n, ok := wholeValue(&f)
 	if !ok || n < 0 {
 		return 0, ans.missing("count")
 	}
@@ -178,7 +178,7 @@ func (ar *answerReader) message(key string, e answerFields) Message {
 		m.DeviceID = e.whole("device_id")
 	}
 	if f, ok := e.get("status"); ok {
-		m.Status, _ = statusValue(f)
+		m.Status, _ = statusValue(&f)
 	}
 	return m
 }

@@ -121,13 +121,19 @@ func putScratch(buf *[]byte, grown []byte) {
 // next lists one more field and returns it, zero, for a reader to fill in
 // place; it is where maxFields holds.
 func (st *wireState) next() (*rawField, error) {
+	if n := st.n; n < len(st.inline) {
+		st.n = n + 1
+		return &st.inline[n], nil // zero: a wireState is used once
+	}
+	return st.nextSpilled()
+}
+
+// nextSpilled is next once the fields no longer fit in place.
+func (st *wireState) nextSpilled() (*rawField, error) {
 	if st.n >= maxFields {
 		return nil, fmt.Errorf("%w: more than %d fields", ErrMalformedBody, maxFields)
 	}
 	st.n++
-	if st.spilled == nil && st.n <= len(st.inline) {
-		return &st.inline[st.n-1], nil // zero: a wireState is used once
-	}
 	if st.spilled == nil {
 		st.spilled = append(make([]rawField, 0, 4*len(st.inline)), st.inline[:]...)
 	}
@@ -148,8 +154,12 @@ func (st *wireState) add(f rawField) error {
 // trimSpace is bytes.TrimSpace, quicker for the common value that has no
 // space at either end.
 func trimSpace(v []byte) []byte {
-	if len(v) == 0 || v[0] > ' ' && v[0] < utf8.RuneSelf && v[len(v)-1] > ' ' && v[len(v)-1] < utf8.RuneSelf {
+	if len(v) == 0 || noSpace(v[0]) && noSpace(v[len(v)-1]) {
 		return v
 	}
 	return bytes.TrimSpace(v)
 }
+
+// noSpace reports whether c is ASCII, neither space nor a control
+// character: no byte that bytes.TrimSpace trims, nor the start of one.
+func noSpace(c byte) bool { return c-0x21 < utf8.RuneSelf-0x21 }

@@ -82,14 +82,21 @@ func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (i
 			if i >= len(data) || data[i] != '"' {
 				return i, syntaxError(data, i, "want a field name")
 			}
-			if f.name, i, err = st.readString(data, i); err != nil {
+			j, ascii := plainRun(data, i+1)
+			if j < len(data) && data[j] == '"' && ascii {
+				f.name, i = data[i+1:j], j+1 // the common name: ASCII, no escape
+			} else if f.name, i, err = st.finishString(data, i, j, ascii); err != nil {
 				return i, err
 			}
-			i = skipSpace(data, i)
-			if i >= len(data) || data[i] != ':' {
-				return i, syntaxError(data, i, "want a colon after a field name")
+			if i < len(data) && data[i] == ':' {
+				i++
+			} else {
+				if i = skipSpace(data, i); i >= len(data) || data[i] != ':' {
+					return i, syntaxError(data, i, "want a colon after a field name")
+				}
+				i++
 			}
-			i = skipSpace(data, i+1)
+			i = skipSpace(data, i)
 		}
 		if i, err = st.readValue(data, i, f); err != nil {
 			return i, err
@@ -98,6 +105,10 @@ func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (i
 			if err := fn(member); err != nil {
 				return i, err
 			}
+		}
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1) // the common end of a member
+			continue
 		}
 		var more bool
 		if i, more, err = nextMember(data, i, closer, want); !more {
@@ -168,13 +179,28 @@ func isJSONString(body []byte) bool {
 // its literal.
 func (st *wireState) readValue(data []byte, i int, f *rawField) (int, error) {
 	if i < len(data) && data[i] == '"' {
-		var err error
-		f.kind = kindString
-		var end int
-		if f.value, end, err = st.readString(data, i); err == nil {
-			f.raw = data[i:end] // the literal, quotes included
+		j, ascii := plainRun(data, i+1)
+		if j < len(data) && data[j] == '"' && ascii {
+			// The common string: ASCII, no escape.
+			f.kind, f.value, f.raw = kindString, data[i+1:j], data[i:j+1]
+			return j + 1, nil
+		}
+		value, end, err := st.finishString(data, i, j, ascii)
+		if err == nil {
+			f.kind, f.value, f.raw = kindString, value, data[i:end] // the literal, quotes included
 		}
 		return end, err
+	}
+	if i < len(data) && data[i]-'1' < 9 {
+		// The common number: whole, not negative, without a leading zero.
+		j := i + 1
+		for j < len(data) && data[j]-'0' < 10 {
+			j++
+		}
+		if j >= len(data) || data[j] != '.' && data[j] != 'e' && data[j] != 'E' {
+			f.kind, f.value, f.raw = kindNumber, data[i:j], data[i:j]
+			return j, nil
+		}
 	}
 	kind, end, err := skipValue(data, i, 0)
 	if err != nil {
