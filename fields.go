@@ -136,18 +136,19 @@ type record struct {
 	badSMSID, badStatus         bool
 }
 
-// classify decides the kind of event from its fields, and notes what each
-// field's name means.
-func classify(fields []rawField, names []wireName) Kind {
-	kind := KindText
-	status := -1 // the last status_id
+// classify decides the kind of event from its fields, notes what each
+// field's name means in names, and returns the index of the last
+// status_id, or -1.
+func classify(fields []rawField, names []wireName) (kind Kind, lastStatus int) {
+	kind, lastStatus = KindText, -1
 	message := false
 	for i := range fields {
 		f := &fields[i]
-		names[i] = lookupName(f.name)
-		switch names[i] {
+		name := lookupName(f.name)
+		names[i] = name
+		switch name {
 		case nameStatusID:
-			status = i
+			lastStatus = i
 		case nameAddress, nameBody:
 			message = true
 		case nameType:
@@ -162,10 +163,10 @@ func classify(fields []rawField, names []wireName) Kind {
 			}
 		}
 	}
-	if status >= 0 && !(message && incomingStatus(&fields[status])) {
-		return KindStatus
+	if lastStatus >= 0 && !(message && incomingStatus(&fields[lastStatus])) {
+		return KindStatus, lastStatus
 	}
-	return kind
+	return kind, lastStatus
 }
 
 // incomingStatus reports whether a status_id says the body is no status
@@ -217,21 +218,14 @@ func assemble(fields []rawField, dates *dateReader) (Event, error) {
 		names = make([]wireName, len(fields))
 	}
 	names = names[:len(fields)]
-	r := record{kind: classify(fields, names)}
+	kind, lastStatus := classify(fields, names)
+	r := record{kind: kind}
 	accepted := acceptedBy(r.kind)
-	// A message keeps only the last status_id in Extra, the one classify
-	// read, as a status update reads only its last: so that the event
-	// marshals to a body of the same kind.
-	lastStatus := -1
-	if r.kind != KindStatus {
-		for i := range fields {
-			if names[i] == nameStatusID {
-				lastStatus = i
-			}
-		}
-	}
 	for i := range fields {
 		f, name := &fields[i], names[i]
+		// A message keeps only the last status_id in Extra, the one
+		// classify read, as a status update reads only its last: so that
+		// the event marshals to a body of the same kind.
 		if name == nameStatusID && r.kind != KindStatus && i != lastStatus {
 			continue
 		}

@@ -11,6 +11,25 @@ import "bytes"
 // one, with surrounding spaces. A number in exponent or decimal form counts
 // when its value is whole ("1e3", "12.0").
 func parseWhole(v []byte) (int64, bool) {
+	if len(v) > 0 && len(v) <= maxPlainDigits {
+		// The common number: digits alone, too few to overflow.
+		var n int64
+		for _, c := range v {
+			if c-'0' > 9 {
+				return parseWholeText(v)
+			}
+			n = n*10 + int64(c-'0')
+		}
+		return n, true
+	}
+	return parseWholeText(v)
+}
+
+// maxPlainDigits is how many decimal digits always fit in an int64.
+const maxPlainDigits = 18
+
+// parseWholeText is parseWhole for any text but plain digits that fit.
+func parseWholeText(v []byte) (int64, bool) {
 	v = trimSpace(v)
 	if len(v) == 0 {
 		return 0, false
