@@ -152,17 +152,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	buf := bodyBuffers.Get().(*[]byte)
-	body, err := h.readBody(r, (*buf)[:0])
-	defer func() {
-		if cap(body) > cap(*buf) {
-			*buf = body
-		}
-		if cap(*buf) <= maxPooledBodyBuffer {
-			*buf = (*buf)[:0]
-			bodyBuffers.Put(buf)
-		}
-	}()
+	// Parse copies what it keeps, and a Verifier keeps nothing, so the
+	// buffers are free again once the request is answered.
+	buf := getBuffers()
+	defer putBuffers(buf)
+	body, err := h.readBody(r, buf.body)
+	buf.body = body
 	if err != nil {
 		status := http.StatusBadRequest
 		if errors.Is(err, ErrBodyTooLarge) {
@@ -178,7 +173,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d := Decoder{Location: h.Location}
-	ev, err := d.Parse(firstValue(r.Header["Content-Type"]), body)
+	ev, err := d.parse(firstValue(r.Header["Content-Type"]), body, buf)
 	if err != nil {
 		h.fail(w, r, decodeStatus(err), err)
 		return

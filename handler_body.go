@@ -10,25 +10,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 )
 
-// Body buffers: each request's starts with initialBodyBuffer bytes and grows
-// as bytes arrive; those of at most maxPooledBodyBuffer bytes are kept for
-// later requests.
-const (
-	initialBodyBuffer   = 2 << 10
-	maxPooledBodyBuffer = 64 << 10
-)
-
-// bodyBuffers keep request bodies between requests: [Parse] copies what it
-// keeps, and a [Verifier] keeps nothing, so a buffer is free again once the
-// request is answered. They are held by pointer so that putting one back
-// does not allocate.
-var bodyBuffers = sync.Pool{New: func() any {
-	buf := make([]byte, 0, initialBodyBuffer)
-	return &buf
-}}
+// A request's body buffer (see buffers) starts with initialBodyBuffer
+// bytes and grows as bytes arrive.
+const initialBodyBuffer = 2 << 10
 
 // Check reports what would make the [Handler] fail requests that it should
 // accept, so that a program can refuse to start with it rather than learn

@@ -45,6 +45,13 @@ func Parse(contentType string, body []byte) (Event, error) {
 // The errors wrap [ErrEmptyBody], [ErrMalformedBody], [ErrUnsupportedMediaType],
 // [ErrMissingField] or [ErrInvalidField].
 func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
+	buf := getBuffers()
+	defer putBuffers(buf)
+	return d.parse(contentType, body, buf)
+}
+
+// parse is Parse, decoding into buf.scratch, which it may grow.
+func (d *Decoder) parse(contentType string, body []byte, buf *buffers) (Event, error) {
 	// A byte order mark before JSON may be ignored (RFC 8259), and so it is.
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -55,9 +62,8 @@ func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 		return nil, err
 	}
 	var st wireState
-	scratch := getScratch()
-	st.scratch = (*scratch)[:0]
-	defer func() { putScratch(scratch, st.scratch) }()
+	st.scratch = buf.scratch[:0]
+	defer func() { buf.scratch = st.scratch }()
 	switch format {
 	case formatJSON:
 		err = st.scanJSONBody(body)

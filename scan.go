@@ -14,7 +14,7 @@
 //     wireState.scratch (strings with escapes, form values with %XX or '+',
 //     which the readers decode into it), or of the JSON text of a body
 //     encoded twice, itself in scratch. The body belongs to the caller and
-//     scratch goes back to the pool when Parse returns, so everything that
+//     scratch goes back to the pool once the event is built, so everything that
 //     outlives Parse is copied out of them first: record.set copies with
 //     string(...), record.keep with bytes.Clone or appendJSONString. A new
 //     field must do the same. Multipart values are the one exception: they
@@ -99,23 +99,33 @@ func (st *wireState) fields() []rawField {
 	return st.inline[:st.n]
 }
 
-// scratchBuffers keeps the scratch buffers of Parse calls. They hold no
-// pointers, so nothing needs clearing when one comes back.
-var scratchBuffers = sync.Pool{New: func() any {
-	b := make([]byte, 0, 512)
-	return &b
+// buffers are the working memory of one request that outlives none of
+// it: the body as the Handler reads it, and the scratch buffer that Parse
+// decodes into. Neither holds pointers, so nothing needs clearing when
+// they come back, and one pool keeps both.
+type buffers struct {
+	body    []byte
+	scratch []byte
+}
+
+// maxPooledBuffer is the largest body or scratch buffer kept for later
+// requests; a larger one is let go rather than kept forever.
+const maxPooledBuffer = 64 << 10
+
+var bufferPool = sync.Pool{New: func() any {
+	return &buffers{body: make([]byte, 0, initialBodyBuffer), scratch: make([]byte, 0, 512)}
 }}
 
-func getScratch() *[]byte { return scratchBuffers.Get().(*[]byte) }
+func getBuffers() *buffers { return bufferPool.Get().(*buffers) }
 
-// putScratch gives back a scratch buffer, grown or not, unless it grew
-// too large to keep.
-func putScratch(buf *[]byte, grown []byte) {
-	if cap(grown) > 64<<10 {
-		return // let an oversized one go rather than keep it forever
+// putBuffers gives back b, with the buffers its users grew, unless one of
+// them grew too large to keep.
+func putBuffers(b *buffers) {
+	if cap(b.body) > maxPooledBuffer || cap(b.scratch) > maxPooledBuffer {
+		return
 	}
-	*buf = grown[:0]
-	scratchBuffers.Put(buf)
+	b.body, b.scratch = b.body[:0], b.scratch[:0]
+	bufferPool.Put(b)
 }
 
 // next lists one more field and returns it, zero, for a reader to fill in
