@@ -54,7 +54,7 @@ func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 func (d *Decoder) parse(contentType string, body []byte, buf *buffers) (Event, error) {
 	// A byte order mark before JSON may be ignored (RFC 8259), and so it is.
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(body)) == 0 {
+	if len(trimSpace(body)) == 0 {
 		return nil, ErrEmptyBody
 	}
 	format, boundary, err := sniffFormat(contentType, body)
