@@ -260,18 +260,18 @@ func assemble(fields []rawField, dates *dateReader) (Event, error) {
 	if r.hasChannelID {
 		channel = r.channelID
 	}
-	text := r.texts.strings()
+	all, t := r.texts.join(), &r.texts
 	switch r.kind {
 	case KindStatus:
-		return &StatusUpdate{SMSID: r.smsID, Status: r.status, StatusMessage: text[textStatusMessage], SendTo: text[textSendTo],
+		return &StatusUpdate{SMSID: r.smsID, Status: r.status, StatusMessage: t.get(all, textStatusMessage), SendTo: t.get(all, textSendTo),
 			SentTime: r.sentTime, Channel: channel, DeviceID: r.deviceID, Extra: r.extra}, nil
 	case KindImage:
-		return &ImageMessage{SMSID: r.smsID, Address: text[textAddress], Body: text[textBody], Date: r.date, DateSent: r.dateSent,
-			ImageURL: text[textImageURL], InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID,
-			DeviceName: text[textDeviceName], Extra: r.extra}, nil
+		return &ImageMessage{SMSID: r.smsID, Address: t.get(all, textAddress), Body: t.get(all, textBody), Date: r.date, DateSent: r.dateSent,
+			ImageURL: t.get(all, textImageURL), InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID,
+			DeviceName: t.get(all, textDeviceName), Extra: r.extra}, nil
 	}
-	return &TextMessage{SMSID: r.smsID, Address: text[textAddress], Body: text[textBody], Date: r.date, DateSent: r.dateSent,
-		InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID, DeviceName: text[textDeviceName], Extra: r.extra}, nil
+	return &TextMessage{SMSID: r.smsID, Address: t.get(all, textAddress), Body: t.get(all, textBody), Date: r.date, DateSent: r.dateSent,
+		InternalID: r.internalID, Channel: channel, DeviceID: r.deviceID, DeviceName: t.get(all, textDeviceName), Extra: r.extra}, nil
 }
 
 // set stores one known field; false means its value could not be read and

@@ -25,6 +25,7 @@ const (
 type texts struct {
 	value [numTexts][]byte
 	plus  [numTexts]bool // a "+" goes before the value: a phone number's, lost in a form
+	end   [numTexts]int  // where each text ends in the string of join
 }
 
 func (t *texts) set(field int, value []byte, plus bool) {
@@ -36,9 +37,9 @@ func (t *texts) setPhone(field int, value []byte) {
 	t.value[field], t.plus[field] = phoneDigits(value)
 }
 
-// strings copies the texts out of the body into one string and returns
-// them as parts of it.
-func (t *texts) strings() (out [numTexts]string) {
+// join copies the texts out of the body into one string, whose parts
+// [texts.get] returns.
+func (t *texts) join() string {
 	n := 0
 	for i := range t.value {
 		n += len(t.value[i])
@@ -47,21 +48,28 @@ func (t *texts) strings() (out [numTexts]string) {
 		}
 	}
 	if n == 0 {
-		return out
+		return ""
 	}
 	var b strings.Builder
 	b.Grow(n)
-	var ends [numTexts]int
 	for i := range t.value {
 		if t.plus[i] {
 			b.WriteByte('+')
 		}
 		b.Write(t.value[i])
-		ends[i] = b.Len()
+		t.end[i] = b.Len()
 	}
-	all, start := b.String(), 0
-	for i := range out {
-		out[i], start = all[start:ends[i]], ends[i]
+	return b.String()
+}
+
+// get returns text field of all, the string of join. The event's fields
+// are sliced from it in place, rather than returned in an array to be
+// copied: a copy read back right after it was written waits on the stores,
+// which costs more than the rest of the work here when the stack is cold.
+func (t *texts) get(all string, field int) string {
+	start := 0
+	if field > 0 {
+		start = t.end[field-1]
 	}
-	return out
+	return all[start:t.end[field]]
 }
