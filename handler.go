@@ -173,7 +173,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d := Decoder{Location: h.Location}
-	ev, err := d.parse(firstValue(r.Header["Content-Type"]), body, buf)
+	ev, err := d.parse(firstValue(r.Header["Content-Type"]), body, &buf.state, true)
 	if err != nil {
 		h.fail(w, r, decodeStatus(err), err)
 		return

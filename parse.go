@@ -47,11 +47,13 @@ func Parse(contentType string, body []byte) (Event, error) {
 func (d *Decoder) Parse(contentType string, body []byte) (Event, error) {
 	buf := getBuffers()
 	defer putBuffers(buf)
-	return d.parse(contentType, body, buf)
+	return d.parse(contentType, body, &buf.state, false)
 }
 
-// parse is Parse, decoding into buf.scratch, which it may grow.
-func (d *Decoder) parse(contentType string, body []byte, buf *buffers) (Event, error) {
+// parse is Parse, listing the body's fields in st and decoding into its
+// scratch buffer, which it may grow. pooled says that body is in the
+// pooled buffers that st is part of.
+func (d *Decoder) parse(contentType string, body []byte, st *wireState, pooled bool) (Event, error) {
 	// A byte order mark before JSON may be ignored (RFC 8259), and so it is.
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if len(trimSpace(body)) == 0 {
@@ -61,9 +63,16 @@ func (d *Decoder) parse(contentType string, body []byte, buf *buffers) (Event, e
 	if err != nil {
 		return nil, err
 	}
-	var st wireState
-	st.scratch = buf.scratch[:0]
-	defer func() { buf.scratch = st.scratch }()
+	st.reset()
+	scratchCap := cap(st.scratch)
+	defer func() {
+		// Fields that may point outside the pooled buffers: into the
+		// caller's body, a multipart body's values, or a scratch buffer
+		// that grew out of its pooled one.
+		if !pooled || format == formatMultipart || cap(st.scratch) != scratchCap {
+			st.release()
+		}
+	}()
 	switch format {
 	case formatJSON:
 		err = st.scanJSONBody(body)

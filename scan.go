@@ -80,15 +80,30 @@ const (
 )
 
 // wireState is the working memory of one Parse call: the fields the
-// readers list, and the scratch buffer they decode into. It lives on the
-// caller's stack and is used once: its fields, which hold pointers into
-// the body, need no clearing afterwards, as a pooled list of fields did
-// (with write barriers while the garbage collector ran).
+// readers list, and the scratch buffer they decode into. Parse takes its
+// wireState from the pool, with the request's body buffer (see buffers),
+// rather than clearing a new one on its stack for every body: the slots
+// may still hold an earlier body's fields, and each reader fills the whole
+// of the slot it is given. The fields of a body that the pooled buffers
+// hold point into them alone, so they are left as they are; those that
+// point elsewhere are forgotten when Parse returns (release).
 type wireState struct {
 	inline  [16]rawField // the first fields, enough for the gateway's bodies
 	n       int          // how many fields are listed
 	spilled []rawField   // every field, once there are more than inline holds
 	scratch []byte       // decoded strings with escapes point in here
+}
+
+// reset makes st ready for the next body, keeping its scratch buffer.
+func (st *wireState) reset() {
+	st.n, st.spilled, st.scratch = 0, nil, st.scratch[:0]
+}
+
+// release forgets the fields listed, so that the pool does not keep alive
+// what they point to: a caller's body, or the values of a multipart body.
+func (st *wireState) release() {
+	clear(st.inline[:min(st.n, len(st.inline))])
+	st.n, st.spilled = 0, nil
 }
 
 // fields returns the fields listed so far.
@@ -100,12 +115,11 @@ func (st *wireState) fields() []rawField {
 }
 
 // buffers are the working memory of one request that outlives none of
-// it: the body as the Handler reads it, and the scratch buffer that Parse
-// decodes into. Neither holds pointers, so nothing needs clearing when
-// they come back, and one pool keeps both.
+// it: the body as the Handler reads it, and the wireState that Parse lists
+// the body's fields in and decodes into. One pool keeps them together.
 type buffers struct {
-	body    []byte
-	scratch []byte
+	body  []byte
+	state wireState
 }
 
 // maxPooledBuffer is the largest body or scratch buffer kept for later
@@ -113,7 +127,7 @@ type buffers struct {
 const maxPooledBuffer = 64 << 10
 
 var bufferPool = sync.Pool{New: func() any {
-	return &buffers{body: make([]byte, 0, initialBodyBuffer), scratch: make([]byte, 0, 512)}
+	return &buffers{body: make([]byte, 0, initialBodyBuffer), state: wireState{scratch: make([]byte, 0, 512)}}
 }}
 
 func getBuffers() *buffers { return bufferPool.Get().(*buffers) }
@@ -121,19 +135,19 @@ func getBuffers() *buffers { return bufferPool.Get().(*buffers) }
 // putBuffers gives back b, with the buffers its users grew, unless one of
 // them grew too large to keep.
 func putBuffers(b *buffers) {
-	if cap(b.body) > maxPooledBuffer || cap(b.scratch) > maxPooledBuffer {
+	if cap(b.body) > maxPooledBuffer || cap(b.state.scratch) > maxPooledBuffer {
 		return
 	}
-	b.body, b.scratch = b.body[:0], b.scratch[:0]
+	b.body = b.body[:0]
 	bufferPool.Put(b)
 }
 
-// next lists one more field and returns it, zero, for a reader to fill in
-// place; it is where maxFields holds.
+// next lists one more field and returns its slot, for a reader to fill in
+// place, all of it; it is where maxFields holds.
 func (st *wireState) next() (*rawField, error) {
 	if n := st.n; n < len(st.inline) {
 		st.n = n + 1
-		return &st.inline[n], nil // zero: a wireState is used once
+		return &st.inline[n], nil // perhaps an earlier body's: the reader fills all of it
 	}
 	return st.nextSpilled()
 }

@@ -97,6 +97,8 @@ func (st *wireState) scanMembers(data []byte, i int, fn func(rawField) error) (i
 				i++
 			}
 			i = skipSpace(data, i)
+		} else {
+			f.name = nil // an element of an array
 		}
 		if i, err = st.readValue(data, i, f); err != nil {
 			return i, err
