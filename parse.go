@@ -66,10 +66,11 @@ func (d *Decoder) parse(contentType string, body []byte, st *wireState, pooled b
 	st.reset()
 	scratchCap := cap(st.scratch)
 	defer func() {
-		// Fields that may point outside the pooled buffers: into the
+		// Fields that may point outside the pooled buffers (into the
 		// caller's body, a multipart body's values, or a scratch buffer
-		// that grew out of its pooled one.
-		if !pooled || format == formatMultipart || cap(st.scratch) != scratchCap {
+		// that grew out of its pooled one), or more of them than the
+		// slots hold, which the pool would keep until the next body.
+		if !pooled || format == formatMultipart || cap(st.scratch) != scratchCap || st.spilled != nil {
 			st.release()
 		}
 	}()

@@ -14,8 +14,8 @@
 //     wireState.scratch (strings with escapes, form values with %XX or '+',
 //     which the readers decode into it), or of the JSON text of a body
 //     encoded twice, itself in scratch. The body belongs to the caller and
-//     scratch goes back to the pool once the event is built, so everything that
-//     outlives Parse is copied out of them first: record.set copies with
+//     scratch goes back to the pool once the event is built, so everything
+//     that outlives Parse is copied out of them first: record.set copies with
 //     string(...), record.keep with bytes.Clone or appendJSONString. A new
 //     field must do the same. Multipart values are the one exception: they
 //     are read into fresh memory.
@@ -100,7 +100,7 @@ func (st *wireState) reset() {
 }
 
 // release forgets the fields listed, so that the pool does not keep alive
-// what they point to: a caller's body, or the values of a multipart body.
+// what they point to, nor a list of fields grown past the slots.
 func (st *wireState) release() {
 	clear(st.inline[:min(st.n, len(st.inline))])
 	st.n, st.spilled = 0, nil

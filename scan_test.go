@@ -5,6 +5,7 @@
 package smsgw24
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -47,10 +48,17 @@ func TestPooledFieldsFromAnEarlierBody(t *testing.T) {
 
 // TestPooledFieldsPointIntoThePool: after a body, the pool keeps its fields
 // only where they point into the pooled buffers; the fields of a caller's
-// body, of a multipart body and of a body whose escapes grew the scratch
-// buffer out of its pooled one are cleared.
+// body, of a multipart body, of a body whose escapes grew the scratch
+// buffer out of its pooled one and of a body with more fields than the
+// slots hold are cleared.
 func TestPooledFieldsPointIntoThePool(t *testing.T) {
 	escaped := `{"sms_id":1,"status_id":6,"status_message":"` + strings.Repeat(`\u00e9`, 600) + `"}`
+	var many strings.Builder
+	many.WriteString(`{"sms_id":1,"status_id":6`)
+	for i := range 20 {
+		fmt.Fprintf(&many, `,"x%d":%d`, i, i)
+	}
+	many.WriteString("}")
 	tests := []struct {
 		name        string
 		fixture     string // or body, as JSON
@@ -62,6 +70,7 @@ func TestPooledFieldsPointIntoThePool(t *testing.T) {
 		{name: "JSON in the caller's body", fixture: "text_v2_json.txt", pooled: false, wantCleared: true},
 		{name: "multipart in the pooled body", fixture: "text_multipart.txt", pooled: true, wantCleared: true},
 		{name: "escapes that grow the scratch buffer", body: escaped, pooled: true, wantCleared: true},
+		{name: "more fields than the slots hold", body: many.String(), pooled: true, wantCleared: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +88,7 @@ func TestPooledFieldsPointIntoThePool(t *testing.T) {
 			require.NoError(t, err)
 			if tt.wantCleared {
 				assert.Zero(t, b.state.n)
+				assert.Nil(t, b.state.spilled)
 				assert.Equal(t, [len(b.state.inline)]rawField{}, b.state.inline)
 			} else {
 				assert.Positive(t, b.state.n)
